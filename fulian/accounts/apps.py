@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "fulian.accounts"
+    label = "accounts"
+    verbose_name = _("账号")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from fulian.accounts.models import User
+        from fulian.core import registry
+
+        auditlog.register(
+            User, include_fields=["username", "full_name", "org", "role", "is_active", "email"]
+        )
+        registry.nav_item("reports", _("账号管理"), "accounts:users", order=80, perm="fulian.manage_users")
+        registry.nav_item("reports", _("审计日志"), "audit", order=90, perm="fulian.view_audit")

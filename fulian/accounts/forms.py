@@ -1,0 +1,36 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fulian.accounts.models import Role
+from fulian.accounts.services import grantable_roles
+from fulian.orgs.models import Org
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'　' * (obj.depth - 1)}{obj.name}"
+
+
+class UserForm(forms.Form):
+    username = forms.RegexField(
+        label=_("用户名"), max_length=40, regex=r"^[A-Za-z0-9_.-]+$",
+        help_text=_("字母、数字、点、下划线或连字符。"),
+    )
+    full_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    org = OrgChoiceField(label=_("所属组织"), queryset=Org.objects.none())
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False)
+
+    def __init__(self, *args: Any, actor: Any, creating: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Org.objects.for_user(actor).filter(status="active")
+        self.fields["role"].choices = [(r.value, r.label) for r in grantable_roles(actor)]
+        if creating:
+            self.fields["password"].required = True
+            del self.fields["is_active"]
+        else:
+            self.fields["username"].disabled = True
+            del self.fields["password"]

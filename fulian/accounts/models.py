@@ -1,0 +1,72 @@
+"""Users: each acts for one org with one role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fulian.core.scope import ScopedQuerySet
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("区妇联管理员")
+    ORG_ADMIN = "org_admin", _("组织管理员")
+    EDITOR = "editor", _("编辑")
+    VIEWER = "viewer", _("查看")
+
+
+# Higher ranks include everything the lower ones may do.
+ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ORG_ADMIN: 3, Role.DISTRICT_ADMIN: 4}
+
+
+def role_rank(role: str) -> int:
+    return ROLE_RANK.get(Role(role), 0) if role in Role.values else 0
+
+
+class UserQuerySet(ScopedQuerySet["User"]):
+    pass
+
+
+class UserManager(models.Manager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> Any:
+        return self.get(username=username)
+
+    def create_user(self, username: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(username=username, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("所属组织"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def rank(self) -> int:
+        return role_rank(self.role) if self.org_id else 0
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_id": self.org_id, "org_path": self.org.path if self.org_id else None}

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest
+
+
+class DenyByDefaultMiddleware(LoginRequiredMiddleware):
+    """Every page needs a login unless its view opts out with ``login_not_required``.
+
+    The API (``/api/``) answers for itself: DRF authenticates tokens, which this middleware
+    cannot see, and its default permission denies anonymous callers with 401.
+    """
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> Any:
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

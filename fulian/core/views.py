@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import datetime
+
+from auditlog.models import LogEntry
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from fulian.accounts.models import User
+from fulian.core.scope import user_org
+from fulian.orgs.models import Org, OrgKind
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The user's workspace: their org and what its subtree holds."""
+    org = user_org(request.user)
+    counts = (
+        dict(Org.objects.in_subtree(org).values_list("kind").annotate(n=Count("pk")).order_by())
+        if org
+        else {}
+    )
+    by_kind = [(kind.label, counts[kind.value]) for kind in OrgKind if counts.get(kind.value)]
+    return render(request, "core/home.html", {"org": org, "by_kind": by_kind})
+
+
+@require_safe
+@login_not_required
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_safe
+@permission_required("fulian.view_audit", raise_exception=True)
+def audit(request: HttpRequest) -> HttpResponse:
+    """The audit trail of the user's subtree, filterable by user, org and date. Read-only."""
+    root = user_org(request.user)
+    assert root is not None  # the permission needs an org
+    entries = LogEntry.objects.select_related("actor", "content_type").filter(
+        additional_data__org_path__startswith=root.path
+    )
+    actors = User.objects.for_user(request.user).order_by("username")
+    actor_id = request.GET.get("actor", "")
+    if actor_id.isdigit():
+        entries = entries.filter(actor_id=int(actor_id))
+    org_id = request.GET.get("org", "")
+    org = Org.objects.for_user(request.user).filter(pk=int(org_id)).first() if org_id.isdigit() else None
+    if org is not None:
+        entries = entries.filter(additional_data__org_path__startswith=org.path)
+    since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
+    if since:
+        entries = entries.filter(timestamp__date__gte=since)
+    if until:
+        entries = entries.filter(timestamp__date__lte=until)
+    page = Paginator(entries.order_by("-timestamp", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "page": page,
+            "actors": actors,
+            "filters": {
+                "actor": actor_id, "org": org, "since": since or "", "until": until or "",
+            },
+        },
+    )
