@@ -1,0 +1,110 @@
+"""Keep the translations of every Fulian app complete.
+
+Source strings (msgids) are written in Simplified Chinese, the language most users read.
+Each app keeps its own ``locale/`` with two catalogues:
+
+* ``zh_Hant``: generated from the msgid with OpenCC (s2t); a msgstr already there and not
+  fuzzy is kept, so a reviewed wording survives the next run.
+* ``en``: written by hand. ``check`` fails while any entry is empty or fuzzy.
+
+    python scripts/translations.py update   # makemessages, fill zh_Hant, compile .mo
+    python scripts/translations.py check    # complete, compiled, and nothing left to extract
+
+``update`` needs GNU gettext (xgettext, msgmerge); ``check`` needs it for the extraction step.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import opencc
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = sorted(p.parent for p in (ROOT / "fulian").glob("*/apps.py"))
+LANGS = ("en", "zh_Hant")
+FIXED_DATE = "2023-01-01 00:00+0800"
+s2t = opencc.OpenCC("s2t")
+
+
+def makemessages(app: Path) -> None:
+    (app / "locale").mkdir(exist_ok=True)
+    args = [sys.executable, str(ROOT / "manage.py"), "makemessages", "--no-obsolete", "--no-location"]
+    for lang in LANGS:
+        args += ["-l", lang]
+    subprocess.run(args, cwd=app, check=True, stdout=subprocess.DEVNULL)
+
+
+def catalogues(app: Path) -> list[tuple[str, Path]]:
+    return [
+        (lang, app / "locale" / lang / "LC_MESSAGES" / "django.po")
+        for lang in LANGS
+        if (app / "locale" / lang / "LC_MESSAGES" / "django.po").exists()
+    ]
+
+
+def fill_and_compile(lang: str, po_path: Path) -> None:
+    po = polib.pofile(str(po_path), wrapwidth=0)
+    po.metadata["POT-Creation-Date"] = FIXED_DATE
+    po.metadata["PO-Revision-Date"] = FIXED_DATE
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.metadata["Language"] = lang
+    for entry in po:
+        if lang == "zh_Hant" and (not entry.translated() or entry.fuzzy):
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: s2t.convert(entry.msgid_plural)}
+            else:
+                entry.msgstr = s2t.convert(entry.msgid)
+            if entry.fuzzy:
+                entry.flags.remove("fuzzy")
+    po.save(str(po_path))
+    po.save_as_mofile(str(po_path.with_suffix(".mo")))
+
+
+def problems(lang: str, po_path: Path) -> list[str]:
+    po = polib.pofile(str(po_path))
+    found = [f"{po_path.relative_to(ROOT)}: untranslated {e.msgid!r}" for e in po.untranslated_entries()]
+    found += [f"{po_path.relative_to(ROOT)}: fuzzy {e.msgid!r}" for e in po.fuzzy_entries()]
+    with tempfile.NamedTemporaryFile(suffix=".mo") as tmp:
+        po.save_as_mofile(tmp.name)
+        if Path(tmp.name).read_bytes() != po_path.with_suffix(".mo").read_bytes():
+            found.append(f"{po_path.relative_to(ROOT)}: .mo is stale (run update)")
+    return found
+
+
+def main(command: str) -> int:
+    if command == "update":
+        for app in APPS:
+            makemessages(app)
+            for lang, po_path in catalogues(app):
+                fill_and_compile(lang, po_path)
+        for app in APPS:
+            for lang, po_path in catalogues(app):
+                for line in problems(lang, po_path):
+                    print(line)
+        return 0
+    if command == "check":
+        before = {p: p.read_bytes() for app in APPS for _, p in catalogues(app)}
+        for app in APPS:
+            makemessages(app)
+            for lang, po_path in catalogues(app):
+                fill_and_compile(lang, po_path)
+        found = []
+        for app in APPS:
+            for lang, po_path in catalogues(app):
+                if lang == "en" and before.get(po_path) != po_path.read_bytes():
+                    found.append(f"{po_path.relative_to(ROOT)}: new strings to extract (run update)")
+                found += problems(lang, po_path)
+        for line in found:
+            print(line)
+        print(f"translations: {len(found)} problem(s)")
+        return 1 if found else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))
