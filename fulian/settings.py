@@ -98,6 +98,10 @@ INSTALLED_APPS = [
     "fulian.core",
     "fulian.orgs",
     "fulian.accounts",
+    "fulian.people",
+    "fulian.building",
+    "fulian.venues",
+    "fulian.events",
     "fulian.api",
 ]
 

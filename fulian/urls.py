@@ -17,5 +17,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("fulian.accounts.urls")),
     path("orgs/", include("fulian.orgs.urls")),
+    path("people/", include("fulian.people.urls")),
+    path("building/", include("fulian.building.urls")),
+    path("venues/", include("fulian.venues.urls")),
+    path("events/", include("fulian.events.urls")),
     path("api/", include("fulian.api.urls")),
 ]

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from fulian.accounts.api import ObtainTokenView
+from fulian.core.api import IndicatorsView
 
 router = DefaultRouter()
 for config in apps.get_app_configs():
@@ -21,6 +22,7 @@ for config in apps.get_app_configs():
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("v1/indicators/", IndicatorsView.as_view(), name="api-indicators"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
