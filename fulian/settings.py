@@ -99,9 +99,9 @@ INSTALLED_APPS = [
     "fulian.orgs",
     "fulian.accounts",
     "fulian.people",
+    "fulian.events",
     "fulian.building",
     "fulian.venues",
-    "fulian.events",
     "fulian.api",
 ]
 

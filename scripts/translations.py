@@ -7,8 +7,8 @@ Each app keeps its own ``locale/`` with two catalogues:
   fuzzy is kept, so a reviewed wording survives the next run.
 * ``en``: written by hand. ``check`` fails while any entry is empty or fuzzy.
 
-    python scripts/translations.py update   # makemessages, fill zh_Hant, compile .mo
-    python scripts/translations.py check    # complete, compiled, and nothing left to extract
+    python scripts/translations.py update [APP…]  # makemessages, fill zh_Hant, compile .mo
+    python scripts/translations.py check          # complete, compiled, nothing left to extract
 
 ``update`` needs GNU gettext (xgettext, msgmerge); ``check`` needs it for the extraction step.
 """
@@ -75,13 +75,14 @@ def problems(lang: str, po_path: Path) -> list[str]:
     return found
 
 
-def main(command: str) -> int:
+def main(command: str, only: list[str]) -> int:
+    apps = [a for a in APPS if not only or a.name in only]
     if command == "update":
-        for app in APPS:
+        for app in apps:
             makemessages(app)
             for lang, po_path in catalogues(app):
                 fill_and_compile(lang, po_path)
-        for app in APPS:
+        for app in apps:
             for lang, po_path in catalogues(app):
                 for line in problems(lang, po_path):
                     print(line)
@@ -107,4 +108,4 @@ def main(command: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "", sys.argv[2:]))
