@@ -139,7 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fulian.core.context_processors.shell",
             ],
-            "builtins": ["fulian.core.templatetags.fulian"],
+            "builtins": ["fulian.core.templatetags.fulian", "template_partials.templatetags.partials"],
         },
     }
 ]

@@ -4,7 +4,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from fulian.accounts.api import ObtainTokenView
@@ -25,5 +25,5 @@ urlpatterns = [
     path("v1/indicators/", IndicatorsView.as_view(), name="api-indicators"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
