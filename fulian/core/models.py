@@ -1,0 +1,64 @@
+"""Cross-cutting records: the access log of reads of sensitive data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessLog(models.Model):
+    """One reveal of a sensitive value (an ID number, a phone) or read of a confidential
+    record: who, when, which record and field, why, from where. Written by services, never
+    edited or deleted through the application (kept at least 180 days)."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150)
+    target_model = models.CharField(_("记录类型"), max_length=100)
+    target_id = models.CharField(_("记录编号"), max_length=40)
+    field = models.CharField(_("字段"), max_length=50)
+    reason = models.CharField(_("事由"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    org_path = models.CharField(_("组织路径"), max_length=255, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("敏感信息查看记录")
+        verbose_name_plural = _("敏感信息查看记录")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["target_model", "target_id"])]
+
+    def __str__(self) -> str:
+        target = f"{self.target_model}#{self.target_id}.{self.field}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {target}"
+
+
+def client_ip(request: Any) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_access(
+    *, user: Any, obj: models.Model, field: str, reason: str = "", request: Any = None
+) -> AccessLog:
+    """Record that ``user`` read ``field`` of ``obj``."""
+    org = getattr(obj, "org", None)
+    return AccessLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "system",
+        target_model=obj._meta.label_lower,
+        target_id=str(obj.pk),
+        field=field,
+        reason=reason[:200],
+        ip=client_ip(request),
+        org_path=getattr(org, "path", "") or "",
+    )
