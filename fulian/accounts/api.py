@@ -31,10 +31,6 @@ class ObtainTokenView(APIView):
         data.is_valid(raise_exception=True)
         django_request = request._request
         user = authenticate(django_request, **data.validated_data)
-        if getattr(django_request, "axes_locked_out", False):
-            return Response(
-                {"detail": _("登录失败次数过多，账号已锁定30分钟。")}, status=status.HTTP_403_FORBIDDEN
-            )
         if user is None or not user.is_active:
             return Response(
                 {"detail": _("用户名或密码错误。")}, status=status.HTTP_400_BAD_REQUEST

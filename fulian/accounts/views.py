@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fulian.accounts.forms import UserForm
@@ -55,3 +56,10 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("accounts:users")
     return render(request, "accounts/user_form.html", {"form": form, "subject": user})
+
+
+def lockout_response(request: HttpRequest, credentials: object = None, *args: object) -> HttpResponse:
+    """What a locked account gets (django-axes calls this): 429, as JSON on the API."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("登录失败次数过多，账号已锁定30分钟。")}, status=429)
+    return render(request, "accounts/locked.html", status=429)
