@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core import personal_data as pd
 from fulian.core.audit import OrgAuditMixin
 from fulian.core.scope import ScopedQuerySet
 
@@ -77,7 +78,11 @@ class Campaign(models.Model):
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级品牌"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("上级品牌"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     description = models.TextField(_("说明"), blank=True)
@@ -132,10 +137,17 @@ class Activity(OrgAuditMixin, models.Model):
         "orgs.Org", verbose_name=_("协办组织"), blank=True, related_name="co_organised_activities"
     )
     kind = models.ForeignKey(
-        ActivityKind, verbose_name=_("活动类型"), on_delete=models.PROTECT, related_name="activities"
+        ActivityKind,
+        verbose_name=_("活动类型"),
+        on_delete=models.PROTECT,
+        related_name="activities",
     )
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动品牌"), on_delete=models.PROTECT, null=True, blank=True,
+        Campaign,
+        verbose_name=_("活动品牌"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="activities",
     )
     title = models.CharField(_("标题"), max_length=200)
@@ -143,7 +155,11 @@ class Activity(OrgAuditMixin, models.Model):
     end = models.DateTimeField(_("结束时间"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=200, blank=True)
     venue = models.ForeignKey(
-        "venues.Venue", verbose_name=_("阵地"), on_delete=models.SET_NULL, null=True, blank=True,
+        "venues.Venue",
+        verbose_name=_("阵地"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="activities",
     )
     # Study tours (观摩学习) visit model sites.
@@ -161,8 +177,12 @@ class Activity(OrgAuditMixin, models.Model):
     # A phone's double submit or resubmission after a lost connection carries the same key.
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -226,14 +246,19 @@ class TrainingClass(models.Model):
         Activity, on_delete=models.CASCADE, primary_key=True, related_name="training"
     )
     series = models.ForeignKey(
-        TrainingSeries, verbose_name=_("系列"), on_delete=models.PROTECT, null=True, blank=True,
+        TrainingSeries,
+        verbose_name=_("系列"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="classes",
     )
     number = models.PositiveSmallIntegerField(_("期次"), null=True, blank=True)
     topics = models.TextField(_("培训主题"), blank=True, help_text=_("每行一个"))
     methods = models.JSONField(_("培训方式"), default=list, blank=True)
     completion_percent = models.PositiveSmallIntegerField(
-        _("结业出勤比例（%）"), default=80,
+        _("结业出勤比例（%）"),
+        default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     self_registration = models.BooleanField(_("允许自主报名"), default=False)
@@ -269,7 +294,9 @@ class Session(models.Model):
     start = models.DateTimeField(_("开始时间"))
     end = models.DateTimeField(_("结束时间"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
-    method = models.CharField(_("培训方式"), max_length=20, choices=TrainingMethod.choices, blank=True)
+    method = models.CharField(
+        _("培训方式"), max_length=20, choices=TrainingMethod.choices, blank=True
+    )
     instructor_name = models.CharField(_("授课人"), max_length=50, blank=True)
     instructor_unit = models.CharField(_("授课人单位"), max_length=100, blank=True)
 
@@ -322,3 +349,201 @@ class ActivityPhoto(models.Model):
         verbose_name = _("活动照片")
         verbose_name_plural = _("活动照片")
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}/{self.pk}"
+
+
+# --- named attendance and enrolment --------------------------------------------------------
+
+
+class AttendanceStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("已签到")
+    PENDING = "pending", _("待确认")
+    REJECTED = "rejected", _("未通过")
+
+
+class AttendanceSource(models.TextChoices):
+    QR = "qr", _("扫码签到")
+    MANUAL = "manual", _("手工签到")
+    IMPORT = "import", _("导入")
+
+
+class AttendanceQuerySet(ScopedQuerySet["Attendance"]):
+    org_field = "session__activity__org"
+
+    def confirmed(self) -> AttendanceQuerySet:
+        return self.filter(status=AttendanceStatus.CONFIRMED)
+
+
+class Attendance(models.Model):
+    """One person's check-in to one session. A check-in whose phone matches no person (or
+    whose name differs from the matched person's) waits as *pending* for the organiser.
+
+    The database holds the rule "one check-in per person per session": a unique person
+    per session, and a unique phone (blind index) per session, however many scans race.
+    """
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("场次"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("人员"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    name = models.CharField(_("签到姓名"), max_length=50)
+    phone_cipher = pd.cipher_field(_("手机号（密文）"))
+    phone_index = pd.index_field(_("手机号（盲索引）"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.CONFIRMED,
+    )
+    source = models.CharField(_("方式"), max_length=10, choices=AttendanceSource.choices)
+    late = models.BooleanField(_("迟到"), default=False)
+    checked_in_at = models.DateTimeField(_("签到时间"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = AttendanceQuerySet.as_manager()
+
+    phone = pd.SensitiveValue(pd.PHONE, "phone")
+
+    class Meta:
+        verbose_name = _("签到")
+        verbose_name_plural = _("签到")
+        ordering = ["checked_in_at", "pk"]
+        indexes = [models.Index(fields=["session", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person"],
+                condition=Q(person__isnull=False),
+                name="events_attendance_one_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "phone_index"],
+                condition=~Q(phone_index=""),
+                name="events_attendance_one_per_phone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.session_id}"
+
+    @property
+    def masked_phone(self) -> str:
+        return pd.mask_phone(self.phone)
+
+    def get_additional_data(self) -> dict[str, Any]:
+        org = self.session.activity.org
+        return {"org_id": org.pk, "org_path": org.path}
+
+
+class AttendanceHistory(models.Model):
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=AttendanceStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attendance_id}: {self.from_status} → {self.to_status}"
+
+
+class EnrolmentStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已录取")
+    REJECTED = "rejected", _("未通过")
+
+
+class EnrolmentSource(models.TextChoices):
+    ROSTER = "roster", _("花名册")
+    XLSX = "xlsx", _("表格导入")
+    SELF = "self", _("自主报名")
+
+
+class EnrolmentQuerySet(ScopedQuerySet["Enrolment"]):
+    org_field = "training__activity__org"
+
+
+class Enrolment(models.Model):
+    training = models.ForeignKey(
+        TrainingClass, verbose_name=_("培训班"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("人员"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    unit = models.CharField(_("单位"), max_length=100, blank=True)
+    phone_cipher = pd.cipher_field(_("手机号（密文）"))
+    phone_index = pd.index_field(_("手机号（盲索引）"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.APPROVED
+    )
+    source = models.CharField(_("来源"), max_length=10, choices=EnrolmentSource.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    phone = pd.SensitiveValue(pd.PHONE, "phone")
+
+    class Meta:
+        verbose_name = _("报名")
+        verbose_name_plural = _("报名")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "person"],
+                condition=Q(person__isnull=False),
+                name="events_enrolment_one_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["training", "phone_index"],
+                condition=~Q(phone_index=""),
+                name="events_enrolment_one_per_phone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_phone(self) -> str:
+        return pd.mask_phone(self.phone)
+
+    def get_additional_data(self) -> dict[str, Any]:
+        org = self.training.activity.org
+        return {"org_id": org.pk, "org_path": org.path}
+
+
+class EnrolmentHistory(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=EnrolmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=EnrolmentStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.from_status} → {self.to_status}"

@@ -68,6 +68,12 @@ def process_photo(upload: Any) -> ProcessedPhoto:
                 image = image.convert("RGB")
             full, width, height = _encode(image, MAX_SIDE)
             thumb, _w, _h = _encode(image, THUMB_SIDE)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise ValidationError(_("文件不是有效的照片。")) from exc
     return ProcessedPhoto(full, thumb, width, height)

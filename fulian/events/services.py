@@ -8,22 +8,39 @@ never reachable from a request.
 from __future__ import annotations
 
 import datetime
+import io
+import re
+import time
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fulian.core import personal_data as pd
+from fulian.core.text import to_simplified
 from fulian.events.models import (
     Activity,
     ActivityKind,
     ActivityPhoto,
+    Attendance,
+    AttendanceHistory,
+    AttendanceSource,
+    AttendanceStatus,
     Audience,
     Campaign,
+    Enrolment,
+    EnrolmentHistory,
+    EnrolmentSource,
+    EnrolmentStatus,
     MeetingType,
     Session,
     TrainingClass,
@@ -32,6 +49,8 @@ from fulian.events.models import (
 )
 from fulian.events.photos import MAX_PHOTOS, process_photo
 from fulian.orgs.models import Org
+from fulian.people.models import Person
+from fulian.people.services import find_person_by_phone
 
 # --- checks -------------------------------------------------------------------------------
 
@@ -40,7 +59,10 @@ def require_edit(actor: Any, org: Org) -> None:
     """The actor may edit and ``org`` is in the actor's subtree (``None`` is the system)."""
     if actor is None:
         return
-    if not actor.has_perm("fulian.edit") or not Org.objects.for_user(actor).filter(pk=org.pk).exists():
+    if (
+        not actor.has_perm("fulian.edit")
+        or not Org.objects.for_user(actor).filter(pk=org.pk).exists()
+    ):
         raise PermissionDenied
 
 
@@ -77,8 +99,13 @@ def _campaign(campaign: Campaign | str | None) -> Campaign | None:
 
 
 def _check_fields(
-    *, title: str, start: datetime.datetime, end: datetime.datetime | None,
-    head_count: int | None, audiences: Sequence[str], meeting_type: str,
+    *,
+    title: str,
+    start: datetime.datetime,
+    end: datetime.datetime | None,
+    head_count: int | None,
+    audiences: Sequence[str],
+    meeting_type: str,
 ) -> None:
     errors: dict[str, str] = {}
     if not title.strip():
@@ -134,16 +161,31 @@ def create_activity(
     start_dt = as_datetime(start)
     end_dt = as_datetime(end) if end is not None else None
     _check_fields(
-        title=title, start=start_dt, end=end_dt, head_count=head_count, audiences=audiences,
+        title=title,
+        start=start_dt,
+        end=end_dt,
+        head_count=head_count,
+        audiences=audiences,
         meeting_type=meeting_type,
     )
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("最多上传 9 张照片。")})
     activity = Activity(
-        org=org, kind=_kind(kind), campaign=_campaign(campaign), title=title.strip(),
-        start=start_dt, end=end_dt, place=place.strip(), venue=venue, audiences=list(audiences),
-        description=description.strip(), head_count=head_count, meeting_type=meeting_type,
-        agenda=agenda, minutes=minutes, idempotency_key=key,
+        org=org,
+        kind=_kind(kind),
+        campaign=_campaign(campaign),
+        title=title.strip(),
+        start=start_dt,
+        end=end_dt,
+        place=place.strip(),
+        venue=venue,
+        audiences=list(audiences),
+        description=description.strip(),
+        head_count=head_count,
+        meeting_type=meeting_type,
+        agenda=agenda,
+        minutes=minutes,
+        idempotency_key=key,
         created_by=actor if actor is not None else None,
     )
     try:
@@ -183,17 +225,34 @@ def update_activity(*, actor: Any, activity: Activity, **fields: Any) -> Activit
         if fields.get(name) is not None:
             fields[name] = as_datetime(fields[name])
     allowed = {
-        "org", "kind", "campaign", "title", "start", "end", "place", "venue", "audiences",
-        "description", "head_count", "meeting_type", "agenda", "minutes",
+        "org",
+        "kind",
+        "campaign",
+        "title",
+        "start",
+        "end",
+        "place",
+        "venue",
+        "audiences",
+        "description",
+        "head_count",
+        "meeting_type",
+        "agenda",
+        "minutes",
     }
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unknown activity fields: {sorted(unknown)}")
     for name, value in fields.items():
-        setattr(activity, name, value.strip() if isinstance(value, str) and name != "minutes" else value)
+        setattr(
+            activity, name, value.strip() if isinstance(value, str) and name != "minutes" else value
+        )
     _check_fields(
-        title=activity.title, start=activity.start, end=activity.end,
-        head_count=activity.head_count, audiences=activity.audiences,
+        title=activity.title,
+        start=activity.start,
+        end=activity.end,
+        head_count=activity.head_count,
+        audiences=activity.audiences,
         meeting_type=activity.meeting_type,
     )
     activity.save()
@@ -253,7 +312,12 @@ def delete_photo(*, actor: Any, photo: ActivityPhoto) -> None:
 
 @transaction.atomic
 def save_kind(
-    *, actor: Any, kind: ActivityKind | None = None, code: str, name: str, order: int = 100,
+    *,
+    actor: Any,
+    kind: ActivityKind | None = None,
+    code: str,
+    name: str,
+    order: int = 100,
     is_active: bool = True,
 ) -> ActivityKind:
     require_configure(actor)
@@ -269,8 +333,14 @@ def save_kind(
 
 @transaction.atomic
 def save_campaign(
-    *, actor: Any, campaign: Campaign | None = None, code: str, name: str,
-    parent: Campaign | None = None, description: str = "", order: int = 100,
+    *,
+    actor: Any,
+    campaign: Campaign | None = None,
+    code: str,
+    name: str,
+    parent: Campaign | None = None,
+    description: str = "",
+    order: int = 100,
     is_active: bool = True,
 ) -> Campaign:
     require_configure(actor)
@@ -334,13 +404,26 @@ def create_training(
     if isinstance(series, str):
         series = TrainingSeries.objects.filter(code=series).first()
     activity = create_activity(
-        actor=actor, org=org, kind="training_class", campaign=campaign, title=title, start=start,
-        end=end, place=place, venue=venue, audiences=audiences, description=description,
+        actor=actor,
+        org=org,
+        kind="training_class",
+        campaign=campaign,
+        title=title,
+        start=start,
+        end=end,
+        place=place,
+        venue=venue,
+        audiences=audiences,
+        description=description,
         head_count=head_count,
     )
     return TrainingClass.objects.create(
-        activity=activity, series=series, number=number, topics=topics.strip(),
-        methods=list(methods), completion_percent=completion_percent,
+        activity=activity,
+        series=series,
+        number=number,
+        topics=topics.strip(),
+        methods=list(methods),
+        completion_percent=completion_percent,
         self_registration=self_registration,
     )
 
@@ -350,7 +433,14 @@ def update_training(*, actor: Any, training: TrainingClass, **fields: Any) -> Tr
     require_edit(actor, training.activity.org)
     class_fields = {
         name: fields.pop(name)
-        for name in ("series", "number", "topics", "methods", "completion_percent", "self_registration")
+        for name in (
+            "series",
+            "number",
+            "topics",
+            "methods",
+            "completion_percent",
+            "self_registration",
+        )
         if name in fields
     }
     if any(m not in TrainingMethod.values for m in class_fields.get("methods", [])):
@@ -382,13 +472,20 @@ def add_session(
     start, end = as_datetime(start), as_datetime(end)
     _check_session(title, start, end, method)
     return Session.objects.create(
-        activity=activity, title=title.strip(), start=start, end=end, place=place.strip(),
-        method=method, instructor_name=instructor_name.strip(),
+        activity=activity,
+        title=title.strip(),
+        start=start,
+        end=end,
+        place=place.strip(),
+        method=method,
+        instructor_name=instructor_name.strip(),
         instructor_unit=instructor_unit.strip(),
     )
 
 
-def _check_session(title: str, start: datetime.datetime, end: datetime.datetime, method: str) -> None:
+def _check_session(
+    title: str, start: datetime.datetime, end: datetime.datetime, method: str
+) -> None:
     errors = {}
     if not title.strip():
         errors["title"] = _("请填写主题。")
@@ -418,3 +515,500 @@ def update_session(*, actor: Any, session: Session, **fields: Any) -> Session:
 def delete_session(*, actor: Any, session: Session) -> None:
     require_edit(actor, session.activity.org)
     session.delete()
+
+
+# --- QR check-in --------------------------------------------------------------------------
+
+CHECKIN_SALT = "fulian.events.checkin"
+REGISTER_SALT = "fulian.events.register"
+
+
+def checkin_grace() -> datetime.timedelta:
+    """How long after a session's end its check-in link still works."""
+    return datetime.timedelta(minutes=getattr(settings, "FULIAN_CHECKIN_GRACE_MINUTES", 30))
+
+
+def checkin_lead() -> datetime.timedelta:
+    """How long before a session's start its check-in opens."""
+    return datetime.timedelta(minutes=getattr(settings, "FULIAN_CHECKIN_OPENS_MINUTES", 120))
+
+
+def late_after() -> datetime.timedelta:
+    """A check-in this long after the start is flagged late."""
+    return datetime.timedelta(minutes=getattr(settings, "FULIAN_CHECKIN_LATE_MINUTES", 10))
+
+
+def checkin_token(session: Session) -> str:
+    """The signed token in a session's check-in URL (it names the session, nothing else;
+    when it stops working is the session's own end plus the grace)."""
+    return signing.dumps({"s": session.pk}, salt=CHECKIN_SALT, compress=True)
+
+
+def session_for_token(token: str) -> Session | None:
+    try:
+        data = signing.loads(token, salt=CHECKIN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
+        return None
+    return Session.objects.select_related("activity__org").filter(pk=data["s"]).first()
+
+
+def registration_token(training: TrainingClass) -> str:
+    return signing.dumps({"t": training.pk}, salt=REGISTER_SALT, compress=True)
+
+
+def training_for_token(token: str) -> TrainingClass | None:
+    try:
+        data = signing.loads(token, salt=REGISTER_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("t"), int):
+        return None
+    return TrainingClass.objects.select_related("activity__org").filter(pk=data["t"]).first()
+
+
+class CheckinClosed(Exception):
+    """The session's check-in window has passed (or not opened yet)."""
+
+    def __init__(self, session: Session, *, not_yet: bool = False) -> None:
+        super().__init__(session)
+        self.session, self.not_yet = session, not_yet
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    attendance: Attendance
+    created: bool
+
+    @property
+    def pending(self) -> bool:
+        return self.attendance.status == AttendanceStatus.PENDING
+
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _clean_name(name: str) -> str:
+    return re.sub(r"\s+", "", name or "")
+
+
+def _same_name(a: str, b: str) -> bool:
+    return to_simplified(_clean_name(a)) == to_simplified(_clean_name(b))
+
+
+def _validate_checkin(name: str, phone: str) -> tuple[str, str]:
+    errors = {}
+    clean_name = _clean_name(name)
+    if not clean_name:
+        errors["name"] = _("请填写姓名。")
+    elif len(clean_name) > 50:
+        errors["name"] = _("姓名过长。")
+    digits = pd.normalise_phone(phone)
+    if not PHONE_RE.match(digits):
+        errors["phone"] = _("请填写11位手机号码。")
+    if errors:
+        raise ValidationError(errors)
+    return clean_name, digits
+
+
+def _existing_attendance(session: Session, phone_index: str, person: Any) -> Attendance | None:
+    match = Q(phone_index=phone_index) if phone_index else Q(pk__in=[])
+    if person is not None:
+        match |= Q(person=person)
+    return Attendance.objects.filter(session=session).filter(match).order_by("pk").first()
+
+
+def _record_history(attendance: Attendance, before: str, actor: Any, note: str = "") -> None:
+    AttendanceHistory.objects.create(
+        attendance=attendance,
+        from_status=before,
+        to_status=attendance.status,
+        actor=actor,
+        note=note,
+    )
+
+
+def _insert_attendance(session: Session, make: Any, lookup: Any) -> tuple[Attendance, bool]:
+    """Insert once; if the database's uniqueness says someone (a parallel scan) was first,
+    return theirs. SQLite may also answer "locked" to a racing writer: retry briefly."""
+    for attempt in range(50):
+        existing = lookup()
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                attendance = make()
+                attendance.save()
+                return attendance, True
+        except IntegrityError:
+            existing = lookup()
+            if existing is None:  # pragma: no cover - the constraint names a row that exists
+                raise
+            return existing, False
+        except OperationalError as error:
+            if "locked" not in str(error) or transaction.get_connection().in_atomic_block:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise OperationalError("database stayed locked")  # pragma: no cover
+
+
+def check_in(
+    *, session: Session, name: str, phone: str, now: datetime.datetime | None = None
+) -> CheckinResult:
+    """A trainee's own check-in from the QR page: matched by the phone's blind index among
+    the people under the organiser; otherwise (or if the name differs) pending.
+
+    Not one transaction around everything: the insert is its own, so a parallel duplicate
+    fails on the unique constraint and is answered with the first one's record.
+    """
+    now = now or timezone.now()
+    if now > session.end + checkin_grace():
+        raise CheckinClosed(session)
+    if now < session.start - checkin_lead():
+        raise CheckinClosed(session, not_yet=True)
+    clean_name, digits = _validate_checkin(name, phone)
+    index = pd.index_of(pd.PHONE, digits)
+    person = find_person_by_phone(digits, session.activity.org)
+    matched = person if person is not None and _same_name(person.name, clean_name) else None
+
+    def make() -> Attendance:
+        return Attendance(
+            session=session,
+            person=matched,
+            name=clean_name,
+            phone=digits,
+            status=AttendanceStatus.CONFIRMED if matched else AttendanceStatus.PENDING,
+            source=AttendanceSource.QR,
+            late=now > session.start + late_after(),
+            checked_in_at=now,
+        )
+
+    attendance, created = _insert_attendance(
+        session, make, lambda: _existing_attendance(session, index, matched)
+    )
+    if created:
+        _record_history(attendance, "", None, note="qr")
+    return CheckinResult(attendance, created)
+
+
+@transaction.atomic
+def check_in_person(
+    *,
+    actor: Any,
+    session: Session,
+    person: Any,
+    late: bool = False,
+    now: datetime.datetime | None = None,
+) -> CheckinResult:
+    """The organiser checks a person in by hand (the same one-per-session rule)."""
+    require_edit(actor, session.activity.org)
+    if not Person.objects.for_user(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied
+
+    def make() -> Attendance:
+        return Attendance(
+            session=session,
+            person=person,
+            name=person.name,
+            phone_cipher=person.phone_cipher,
+            phone_index=person.phone_index,
+            status=AttendanceStatus.CONFIRMED,
+            source=AttendanceSource.MANUAL,
+            late=late,
+            checked_in_at=now or timezone.now(),
+            recorded_by=actor,
+        )
+
+    attendance, created = _insert_attendance(
+        session, make, lambda: _existing_attendance(session, person.phone_index, person)
+    )
+    if created:
+        _record_history(attendance, "", actor, note="manual")
+    return CheckinResult(attendance, created)
+
+
+ATTENDANCE_TRANSITIONS: dict[str, set[str]] = {
+    AttendanceStatus.PENDING: {AttendanceStatus.CONFIRMED, AttendanceStatus.REJECTED},
+    AttendanceStatus.CONFIRMED: {AttendanceStatus.REJECTED},
+    AttendanceStatus.REJECTED: {AttendanceStatus.PENDING, AttendanceStatus.CONFIRMED},
+}
+
+
+def _transition(attendance: Attendance, to: str, actor: Any) -> None:
+    before = attendance.status
+    if to not in ATTENDANCE_TRANSITIONS.get(before, set()):
+        raise ValidationError(_("签到状态不能这样改变。"))
+    attendance.status = to
+    attendance.save(update_fields=["status", "person"])
+    _record_history(attendance, before, actor)
+
+
+@transaction.atomic
+def confirm_attendance(
+    *, actor: Any, attendance: Attendance, person: Any = None, new_person_org: Org | None = None
+) -> Attendance:
+    """Confirm a pending check-in: link it to a person in scope, or register the trainee
+    as a new person under ``new_person_org``."""
+    require_edit(actor, attendance.session.activity.org)
+    if person is None and attendance.person_id is None:
+        if new_person_org is None:
+            raise ValidationError({"person": _("请选择人员，或登记为新人员。")})
+        require_edit(actor, new_person_org)
+        person = Person(org=new_person_org, name=attendance.name)
+        person.phone_cipher, person.phone_index = attendance.phone_cipher, attendance.phone_index
+        person.refresh_search_text()
+        person.save()
+    if person is not None:
+        if not Person.objects.for_user(actor).filter(pk=person.pk).exists():
+            raise PermissionDenied
+        clash = Attendance.objects.filter(session=attendance.session, person=person).exclude(
+            pk=attendance.pk
+        )
+        if clash.exists():
+            raise ValidationError({"person": _("此人本场次已签到。")})
+        attendance.person = person
+    _transition(attendance, AttendanceStatus.CONFIRMED, actor)
+    return attendance
+
+
+@transaction.atomic
+def reject_attendance(*, actor: Any, attendance: Attendance) -> Attendance:
+    require_edit(actor, attendance.session.activity.org)
+    _transition(attendance, AttendanceStatus.REJECTED, actor)
+    return attendance
+
+
+# --- counts -------------------------------------------------------------------------------
+
+CONFIRMED = Q(attendances__status=AttendanceStatus.CONFIRMED)
+
+
+def with_counts(sessions: Any) -> Any:
+    """Sessions annotated with 人次 (``attendance_count``) and 人数 (``people_count``)."""
+    return sessions.annotate(
+        attendance_count=Count("attendances", filter=CONFIRMED),
+        people_count=Count("attendances__person", filter=CONFIRMED, distinct=True),
+        pending_count=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PENDING)),
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    attendances: int  # 人次
+    people: int  # 人数
+
+
+def activity_counts(activity: Activity) -> Counts:
+    confirmed = Attendance.objects.filter(
+        session__activity=activity, status=AttendanceStatus.CONFIRMED
+    )
+    return Counts(
+        attendances=confirmed.count(),
+        people=confirmed.exclude(person=None).values("person").distinct().count(),
+    )
+
+
+def session_counts(session: Session) -> Counts:
+    confirmed = session.attendances.filter(status=AttendanceStatus.CONFIRMED)
+    return Counts(
+        attendances=confirmed.count(),
+        people=confirmed.exclude(person=None).values("person").distinct().count(),
+    )
+
+
+def completers(training: TrainingClass) -> list[tuple[Any, int, int]]:
+    """(person, sessions attended, sessions held) for those who attended at least the
+    class's completion share of its sessions, by name."""
+    total = training.activity.sessions.count()
+    if total == 0:
+        return []
+    attended = (
+        Attendance.objects.filter(
+            session__activity=training.activity,
+            status=AttendanceStatus.CONFIRMED,
+            person__isnull=False,
+        )
+        .values("person")
+        .annotate(n=Count("session", distinct=True))
+    )
+    eligible = {
+        row["person"]: row["n"]
+        for row in attended
+        if row["n"] * 100 >= training.completion_percent * total
+    }
+    people = Person.objects.filter(pk__in=eligible).select_related("org").order_by("name", "pk")
+    return [(p, eligible[p.pk], total) for p in people]
+
+
+# --- enrolment ----------------------------------------------------------------------------
+
+
+def _enrol_one(
+    training: TrainingClass,
+    *,
+    person: Any,
+    name: str,
+    phone: str,
+    unit: str,
+    source: str,
+    status: str,
+    actor: Any,
+) -> tuple[Enrolment, bool]:
+    index = pd.index_of(pd.PHONE, phone) if phone else (person.phone_index if person else "")
+    match = Q(phone_index=index) if index else Q(pk__in=[])
+    if person is not None:
+        match |= Q(person=person)
+    existing = training.enrolments.filter(match).first()
+    if existing is not None:
+        return existing, False
+    enrolment = Enrolment(
+        training=training, person=person, name=name, unit=unit, source=source, status=status
+    )
+    if phone:
+        enrolment.phone = phone
+    elif person is not None:
+        enrolment.phone_cipher, enrolment.phone_index = person.phone_cipher, person.phone_index
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError:
+        return training.enrolments.filter(match).get(), False
+    EnrolmentHistory.objects.create(enrolment=enrolment, to_status=status, actor=actor)
+    return enrolment, True
+
+
+@transaction.atomic
+def enrol_people(*, actor: Any, training: TrainingClass, people: Iterable[Any]) -> int:
+    """Enrol people from the rosters (approved at once). Returns how many were new."""
+    require_edit(actor, training.activity.org)
+    scope = Person.objects.for_user(actor) if actor is not None else Person.objects.all()
+    chosen = list(people)
+    visible = set(scope.filter(pk__in=[p.pk for p in chosen]).values_list("pk", flat=True))
+    if len(visible) != len({p.pk for p in chosen}):
+        raise PermissionDenied
+    created = 0
+    for person in chosen:
+        _e, new = _enrol_one(
+            training,
+            person=person,
+            name=person.name,
+            phone="",
+            unit="",
+            source=EnrolmentSource.ROSTER,
+            status=EnrolmentStatus.APPROVED,
+            actor=actor,
+        )
+        created += new
+    return created
+
+
+ENROL_COLUMNS = ("姓名", "手机号码", "单位")
+
+
+def read_enrolment_sheet(data: bytes) -> list[dict[str, str]]:
+    """Rows of an enrolment list (.xlsx): columns 姓名, 手机号码, 单位 (the first row is
+    the header). All-or-nothing: any bad row raises with its row number."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types
+        raise ValidationError(_("无法读取表格，请上传 .xlsx 文件。")) from exc
+    if not rows:
+        raise ValidationError(_("表格是空的。"))
+    header = [str(c).strip() for c in rows[0]]
+    missing = [c for c in ENROL_COLUMNS[:2] if c not in header]
+    if missing:
+        raise ValidationError(_("缺少列：%(columns)s") % {"columns": "、".join(missing)})
+    at = {name: header.index(name) for name in ENROL_COLUMNS if name in header}
+    out, errors = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {name: _cell_text(row[i]) if i < len(row) else "" for name, i in at.items()}
+        if not any(cells.values()):
+            continue
+        name, phone = _clean_name(cells["姓名"]), pd.normalise_phone(cells["手机号码"])
+        if not name:
+            errors.append(_("第 %(row)d 行：缺少姓名") % {"row": number})
+        if not PHONE_RE.match(phone):
+            errors.append(_("第 %(row)d 行：手机号码无效") % {"row": number})
+        out.append({"name": name, "phone": phone, "unit": cells.get("单位", "")})
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() if value is not None else ""
+
+
+@transaction.atomic
+def import_enrolments(*, actor: Any, training: TrainingClass, data: bytes) -> tuple[int, int]:
+    """Enrol everyone on an xlsx list; people are matched by the phone's blind index under
+    the organiser. Returns (new enrolments, of which matched to a person)."""
+    require_edit(actor, training.activity.org)
+    created = matched = 0
+    for row in read_enrolment_sheet(data):
+        person = find_person_by_phone(row["phone"], training.activity.org)
+        if person is not None and not _same_name(person.name, row["name"]):
+            person = None
+        _e, new = _enrol_one(
+            training,
+            person=person,
+            name=row["name"],
+            phone=row["phone"],
+            unit=row["unit"],
+            source=EnrolmentSource.XLSX,
+            status=EnrolmentStatus.APPROVED,
+            actor=actor,
+        )
+        created += new
+        matched += bool(new and person)
+    return created, matched
+
+
+def register_self(
+    *, training: TrainingClass, name: str, phone: str, unit: str = ""
+) -> tuple[Enrolment, bool]:
+    """Self-registration from the class's public link: waits for the organiser's approval."""
+    if not training.self_registration:
+        raise PermissionDenied
+    clean_name, digits = _validate_checkin(name, phone)
+    person = find_person_by_phone(digits, training.activity.org)
+    if person is not None and not _same_name(person.name, clean_name):
+        person = None
+    with transaction.atomic():
+        return _enrol_one(
+            training,
+            person=person,
+            name=clean_name,
+            phone=digits,
+            unit=unit.strip()[:100],
+            source=EnrolmentSource.SELF,
+            status=EnrolmentStatus.PENDING,
+            actor=None,
+        )
+
+
+ENROLMENT_TRANSITIONS: dict[str, set[str]] = {
+    EnrolmentStatus.PENDING: {EnrolmentStatus.APPROVED, EnrolmentStatus.REJECTED},
+    EnrolmentStatus.APPROVED: {EnrolmentStatus.REJECTED},
+    EnrolmentStatus.REJECTED: {EnrolmentStatus.APPROVED},
+}
+
+
+@transaction.atomic
+def decide_enrolment(*, actor: Any, enrolment: Enrolment, status: str) -> Enrolment:
+    require_edit(actor, enrolment.training.activity.org)
+    before = enrolment.status
+    if status not in ENROLMENT_TRANSITIONS.get(before, set()):
+        raise ValidationError(_("报名状态不能这样改变。"))
+    enrolment.status = status
+    enrolment.save(update_fields=["status"])
+    EnrolmentHistory.objects.create(
+        enrolment=enrolment, from_status=before, to_status=status, actor=actor
+    )
+    return enrolment
