@@ -52,11 +52,19 @@ class Venue(OrgAuditMixin, models.Model):
     shared = models.BooleanField(_("共建共享共用"), default=False)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     latitude = models.DecimalField(
-        _("纬度"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
     )
     longitude = models.DecimalField(
-        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
     )
     opening_hours = models.CharField(_("开放时间"), max_length=100, blank=True)
@@ -135,6 +143,9 @@ class VenuePhoto(models.Model):
         verbose_name_plural = _("阵地照片")
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return self.caption or self.file.name
+
     def get_additional_data(self) -> dict[str, Any]:
         return {"org_id": self.venue.org_id, "org_path": self.venue.org.path}
 
@@ -209,7 +220,9 @@ class Assessment(OrgAuditMixin, models.Model):
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="assessments")
     date = models.DateField(_("评估日期"))
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("评估人"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     total = models.PositiveIntegerField(_("总分"), default=0)
@@ -223,6 +236,9 @@ class Assessment(OrgAuditMixin, models.Model):
         verbose_name = _("阵地评估")
         verbose_name_plural = _("阵地评估")
         ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.venue} {self.date:%Y-%m-%d}"
 
     @property
     def org(self) -> Any:  # type: ignore[override]
@@ -242,6 +258,9 @@ class AssessmentResult(models.Model):
             models.UniqueConstraint(fields=["assessment", "item"], name="venues_result_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.score}"
+
 
 class AssessmentEvidence(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
@@ -256,3 +275,6 @@ class AssessmentEvidence(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,389 @@
+"""Writes of the building app. Each is one transaction, checked against the actor's scope
+and role; status changes follow the tables in models.py and leave a history row."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import uscc
+
+from fulian.building.models import (
+    ITEM_TRANSITIONS,
+    ORG_KIND_FOR_UNIT,
+    OWNER_TARGETS,
+    VISITOR_TARGETS,
+    Evidence,
+    Finding,
+    GuidanceVisit,
+    ItemHistory,
+    ItemStatus,
+    RectificationItem,
+    Unit,
+    UnitHistory,
+    UnitKind,
+    UnitStatus,
+    Urging,
+)
+from fulian.building.uploads import check_upload, safe_name
+from fulian.orgs import services as org_services
+from fulian.orgs.models import Org
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _in_scope(actor: Any, org: Org) -> bool:
+    return Org.objects.for_user(actor).filter(pk=org.pk).exists()
+
+
+def _require(actor: Any, perm: str, org: Org) -> None:
+    if not actor.has_perm(perm) or not _in_scope(actor, org):
+        raise PermissionDenied
+
+
+def clean_credit_code(value: str) -> str | None:
+    """A valid unified social credit code (统一社会信用代码) in compact form, or None."""
+    value = (value or "").strip().upper()
+    if not value:
+        return None
+    try:
+        return str(uscc.validate(value))
+    except uscc.ValidationError as exc:
+        raise ValidationError({"credit_code": _("统一社会信用代码无效。")}) from exc
+
+
+# --- units without an organisation -----------------------------------------------------------
+
+
+def _unit_fields(
+    *, actor: Any, org: Org, name: str, credit_code: str, kind: str, women_count: int
+) -> dict[str, Any]:
+    _require(actor, "fulian.edit", org)
+    if kind not in UnitKind.values:
+        raise ValidationError({"kind": _("单位类型无效。")})
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("请填写单位名称。")})
+    return {
+        "org": org,
+        "name": name,
+        "credit_code": clean_credit_code(credit_code),
+        "kind": kind,
+        "women_count": women_count,
+    }
+
+
+def _unique_code(code: str | None, exclude: int | None = None) -> None:
+    if code and Unit.objects.filter(credit_code=code).exclude(pk=exclude).exists():
+        raise ValidationError({"credit_code": _("该统一社会信用代码已登记。")})
+
+
+@transaction.atomic
+def register_unit(
+    *, actor: Any, org: Org, name: str, kind: str, credit_code: str = "", women_count: int = 0
+) -> Unit:
+    fields = _unit_fields(
+        actor=actor, org=org, name=name, credit_code=credit_code, kind=kind, women_count=women_count
+    )
+    _unique_code(fields["credit_code"])
+    return Unit.objects.create(**fields)
+
+
+@transaction.atomic
+def update_unit(
+    *,
+    actor: Any,
+    unit: Unit,
+    org: Org,
+    name: str,
+    kind: str,
+    credit_code: str = "",
+    women_count: int = 0,
+) -> Unit:
+    _require(actor, "fulian.edit", unit.org)
+    fields = _unit_fields(
+        actor=actor, org=org, name=name, credit_code=credit_code, kind=kind, women_count=women_count
+    )
+    if unit.status == UnitStatus.FOUNDED and fields["kind"] != unit.kind:
+        raise ValidationError({"kind": _("已建立组织的单位不能再改类型。")})
+    _unique_code(fields["credit_code"], exclude=unit.pk)
+    for key, value in fields.items():
+        setattr(unit, key, value)
+    unit.save(update_fields=[*fields, "updated_at"])
+    return unit
+
+
+def _change_unit(unit: Unit, to: str, actor: Any, note: str = "") -> None:
+    if not unit.can_become(to):
+        raise ValidationError(
+            _("不能从“%(from)s”变为“%(to)s”。")
+            % {"from": unit.get_status_display(), "to": UnitStatus(to).label}
+        )
+    UnitHistory.objects.create(
+        unit=unit, from_status=unit.status, to_status=to, actor=actor, note=note[:200]
+    )
+    unit.status = to
+
+
+@transaction.atomic
+def urge_unit(
+    *,
+    actor: Any,
+    unit: Unit,
+    date: datetime.date,
+    method: str,
+    promise: str = "",
+    promised_by: datetime.date | None = None,
+) -> Urging:
+    """Record one urging (督促) of a unit; the unit becomes (or stays) "urged"."""
+    _require(actor, "fulian.edit", unit.org)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("督促日期不能晚于今天。")})
+    _change_unit(unit, UnitStatus.URGED, actor, promise)
+    unit.save(update_fields=["status", "updated_at"])
+    return Urging.objects.create(
+        unit=unit,
+        date=date,
+        by_org=actor.org,
+        by_user=actor,
+        method=method,
+        promise=promise.strip(),
+        promised_by=promised_by,
+    )
+
+
+@transaction.atomic
+def found_unit(
+    *, actor: Any, unit: Unit, on: datetime.date, name: str = "", parent: Org | None = None
+) -> Org:
+    """The unit has founded its women's organisation: create it as a node of the tree
+    under ``parent`` (by default the unit's area) and link it to the unit."""
+    _require(actor, "fulian.edit", unit.org)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    parent = parent or unit.org
+    if not unit.org.contains(parent) and not parent.contains(unit.org):
+        raise ValidationError({"parent": _("上级组织须为单位所在区域或其下级。")})
+    _change_unit(unit, UnitStatus.FOUNDED, actor)
+    # create_org checks that the actor may manage orgs under ``parent``.
+    org = org_services.create_org(
+        actor=actor,
+        parent=parent,
+        name=name.strip() or _("%(unit)s妇联") % {"unit": unit.name},
+        kind=ORG_KIND_FOR_UNIT[UnitKind(unit.kind)],
+        established=on,
+    )
+    unit.founded_org, unit.founded_on = org, on
+    unit.save(update_fields=["status", "founded_org", "founded_on", "updated_at"])
+    return org
+
+
+@transaction.atomic
+def exempt_unit(*, actor: Any, unit: Unit, reason: str) -> Unit:
+    _require(actor, "fulian.edit", unit.org)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写免建理由。")})
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _change_unit(unit, UnitStatus.EXEMPT, actor, reason)
+    unit.exempt_reason = reason
+    unit.save(update_fields=["status", "exempt_reason", "updated_at"])
+    return unit
+
+
+@transaction.atomic
+def lift_exemption(*, actor: Any, unit: Unit) -> Unit:
+    _require(actor, "fulian.edit", unit.org)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _change_unit(unit, UnitStatus.NONE, actor)
+    unit.exempt_reason = ""
+    unit.save(update_fields=["status", "exempt_reason", "updated_at"])
+    return unit
+
+
+# --- guidance visits -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_visit(
+    *,
+    actor: Any,
+    org: Org,
+    visited: Iterable[Org],
+    date: datetime.date,
+    subject: str,
+    summary: str = "",
+    visitor_names: str = "",
+    visitors: Iterable[Any] = (),
+    findings: Iterable[str] = (),
+) -> GuidanceVisit:
+    """A visit by ``org`` (the actor's scope) to orgs below it."""
+    _require(actor, "fulian.edit", org)
+    visited = list(visited)
+    if not visited:
+        raise ValidationError({"visited": _("请选择被督导组织。")})
+    for target in visited:
+        if target.pk == org.pk or not org.contains(target):
+            raise ValidationError({"visited": _("被督导组织须在督导组织之下。")})
+    if not subject.strip():
+        raise ValidationError({"subject": _("请填写主题。")})
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("督导日期不能晚于今天。")})
+    visit = GuidanceVisit.objects.create(
+        org=org,
+        date=date,
+        subject=subject.strip(),
+        summary=summary.strip(),
+        visitor_names=visitor_names.strip(),
+        created_by=actor,
+    )
+    visit.visited.set(visited)
+    visitors = list(visitors)
+    for user in visitors:
+        if user.org_id is None or not _in_scope(actor, user.org):
+            raise ValidationError({"visitors": _("督导人员须在本组织范围内。")})
+    visit.visitors.set(visitors)
+    for text in findings:
+        if text.strip():
+            Finding.objects.create(visit=visit, text=text.strip())
+    return visit
+
+
+@transaction.atomic
+def add_finding(*, actor: Any, visit: GuidanceVisit, text: str) -> Finding:
+    _require(actor, "fulian.edit", visit.org)
+    if not text.strip():
+        raise ValidationError({"text": _("请填写发现的问题。")})
+    return Finding.objects.create(visit=visit, text=text.strip())
+
+
+@transaction.atomic
+def raise_item(
+    *, actor: Any, finding: Finding, org: Org, what: str, deadline: datetime.date
+) -> RectificationItem:
+    """Raise a rectification item from a finding; the owner is one of the visited orgs
+    or an org below one."""
+    visit = finding.visit
+    _require(actor, "fulian.edit", visit.org)
+    if not any(v.contains(org) for v in visit.visited.all()):
+        raise ValidationError({"org": _("整改责任组织须为被督导组织或其下级。")})
+    if not what.strip():
+        raise ValidationError({"what": _("请填写整改内容。")})
+    if deadline < visit.date:
+        raise ValidationError({"deadline": _("整改期限不能早于督导日期。")})
+    item = RectificationItem.objects.create(
+        visit=visit, finding=finding, org=org, what=what.strip(), deadline=deadline
+    )
+    ItemHistory.objects.create(
+        item=item, to_status=ItemStatus.OPEN, actor=actor, note=_("提出整改")
+    )
+    return item
+
+
+def is_owner_side(actor: Any, item: RectificationItem) -> bool:
+    return _in_scope(actor, item.org)
+
+
+def is_visitor_side(actor: Any, item: RectificationItem) -> bool:
+    return _in_scope(actor, item.visit.org)
+
+
+def allowed_moves(actor: Any, item: RectificationItem) -> list[str]:
+    """The statuses this actor may move the item to now."""
+    if not actor.has_perm("fulian.edit"):
+        return []
+    return [
+        to
+        for to in ItemStatus.values
+        if to in ITEM_TRANSITIONS[item.status]
+        and (
+            (to in OWNER_TARGETS and is_owner_side(actor, item))
+            or (to in VISITOR_TARGETS and may_check(actor, item))
+        )
+    ]
+
+
+def may_check(actor: Any, item: RectificationItem) -> bool:
+    """Verifying and reopening are the visiting side's: a user whose scope holds the
+    visiting org, acting from above the owner (never the owner checking itself)."""
+    return (
+        actor.org_id is not None
+        and is_visitor_side(actor, item)
+        and not item.org.contains(actor.org)
+    )
+
+
+@transaction.atomic
+def move_item(
+    *, actor: Any, item: RectificationItem, to: str, note: str = "", on: datetime.date | None = None
+) -> RectificationItem:
+    item = (
+        RectificationItem.objects.select_for_update()
+        .select_related("visit__org", "org")
+        .get(pk=item.pk)
+    )
+    if to not in ItemStatus.values:
+        raise ValidationError({"to": _("状态无效。")})
+    if not actor.has_perm("fulian.edit"):
+        raise PermissionDenied
+    if to in OWNER_TARGETS and not is_owner_side(actor, item):
+        raise PermissionDenied
+    if to in VISITOR_TARGETS and not may_check(actor, item):
+        raise PermissionDenied
+    if not item.can_become(to):
+        raise ValidationError(
+            _("整改事项不能从“%(from)s”直接变为“%(to)s”。")
+            % {"from": item.get_status_display(), "to": ItemStatus(to).label}
+        )
+    if to == ItemStatus.DONE and not item.evidence.exists():
+        raise ValidationError(_("请先上传整改材料，再标记为已完成。"))
+    if to == ItemStatus.REOPENED and not note.strip():
+        raise ValidationError({"note": _("退回重改须说明理由。")})
+    on = on or timezone.localdate()
+    history = ItemHistory(
+        item=item, from_status=item.status, to_status=to, actor=actor, note=note.strip()[:300]
+    )
+    item.status = to
+    if to == ItemStatus.DONE:
+        item.done_on = on
+    elif to == ItemStatus.VERIFIED:
+        item.verified_on = on
+    elif to == ItemStatus.REOPENED:
+        item.done_on = item.verified_on = None
+    item.save(update_fields=["status", "done_on", "verified_on", "updated_at"])
+    history.save()
+    return item
+
+
+@transaction.atomic
+def add_evidence(*, actor: Any, item: RectificationItem, upload: Any) -> Evidence:
+    """Attach a photo or file to an item (the owner's side, while it is being worked)."""
+    if not actor.has_perm("fulian.edit") or not is_owner_side(actor, item):
+        raise PermissionDenied
+    if item.status == ItemStatus.VERIFIED:
+        raise ValidationError(_("已验收的整改事项不能再上传材料。"))
+    checked = check_upload(upload)
+    name = safe_name(upload.name, checked.extension)
+    upload.name = name
+    evidence = Evidence(
+        item=item,
+        name=name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=actor,
+    )
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    ItemHistory.objects.create(
+        item=item,
+        from_status=item.status,
+        to_status=item.status,
+        actor=actor,
+        note=_("上传材料：%(name)s") % {"name": name},
+    )
+    return evidence
