@@ -23,3 +23,5 @@ urlpatterns = [
     path("events/", include("fulian.events.urls")),
     path("api/", include("fulian.api.urls")),
 ]
+
+handler404 = "fulian.core.views.not_found"

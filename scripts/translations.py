@@ -3,7 +3,7 @@
 Source strings (msgids) are written in Simplified Chinese, the language most users read.
 Each app keeps its own ``locale/`` with two catalogues:
 
-* ``zh_Hant``: generated from the msgid with OpenCC (s2t); a msgstr already there and not
+* ``zh_Hant``: generated from the msgid with OpenCC (s2tw, Taiwan standard: 皂 not 皁, 為 not 爲); a msgstr already there and not
   fuzzy is kept, so a reviewed wording survives the next run.
 * ``en``: written by hand. ``check`` fails while any entry is empty or fuzzy.
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = sorted(p.parent for p in (ROOT / "fulian").glob("*/apps.py"))
 LANGS = ("en", "zh_Hant")
 FIXED_DATE = "2023-01-01 00:00+0800"
-s2t = opencc.OpenCC("s2t")
+s2t = opencc.OpenCC("s2tw")
 
 
 def makemessages(app: Path) -> None:

@@ -16,7 +16,7 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    return str(_converter("s2t").convert(text))
+    return str(_converter("s2tw").convert(text))
 
 
 def pinyin_initials(text: str) -> str:

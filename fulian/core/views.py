@@ -6,7 +6,9 @@ from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -26,6 +28,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     by_kind = [(kind.label, counts[kind.value]) for kind in OrgKind if counts.get(kind.value)]
     return render(request, "core/home.html", {"org": org, "by_kind": by_kind})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: JSON under /api/ (also for URLs no route matches), the usual page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("未找到。")}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 @require_safe

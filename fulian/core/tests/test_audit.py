@@ -1,0 +1,60 @@
+import datetime
+import re
+
+import pytest
+from auditlog.models import LogEntry
+
+from fulian.core.testing import check_matrix
+from fulian.orgs import services
+from fulian.orgs.models import OrgKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_page_matrix(client, cast):
+    check_matrix(
+        client, cast, "GET", "/audit/",
+        {"anonymous": 302, "district_admin": 200, "town_a_admin": 403, "town_b_admin": 403,
+         "village_editor": 403, "viewer": 403},
+    )
+
+
+def test_an_edit_shows_up_with_its_actor_and_ip(client, cast):
+    unit = services.create_org(
+        actor=cast.district_admin, parent=cast.town_a, name="皂郊镇卫生院妇委会", kind=OrgKind.INSTITUTION
+    )
+    client.force_login(cast.town_a_admin)
+    client.post(f"/orgs/{unit.pk}/edit/", {"name": "皂郊镇中心卫生院妇委会", "kind": OrgKind.INSTITUTION},
+                REMOTE_ADDR="10.20.30.40")
+    client.force_login(cast.district_admin)
+    html = client.get("/audit/").content.decode()
+    row = re.search(r"<tr>\s*<td[^>]*>[^<]*</td>\s*<td>town-a-admin</td>.*?</tr>", html, re.S).group(0)
+    assert "10.20.30.40" in row
+    assert "皂郊镇卫生院妇委会 → 皂郊镇中心卫生院妇委会" in row
+
+
+def test_filters_by_user_org_and_date(client, cast):
+    first = services.create_org(
+        actor=cast.district_admin, parent=cast.town_a, name="甲单位", kind=OrgKind.ENTERPRISE
+    )
+    services.create_org(actor=cast.district_admin, parent=cast.town_b, name="乙单位", kind=OrgKind.ENTERPRISE)
+    LogEntry.objects.filter(object_pk=str(first.pk)).update(
+        timestamp=datetime.datetime(2023, 3, 8, 10, 0, tzinfo=datetime.UTC), actor=cast.town_a_admin
+    )
+    client.force_login(cast.district_admin)
+
+    def shown(query):
+        html = client.get("/audit/" + query).content.decode()
+        return sorted(set(re.findall(r"[甲乙]单位", html)))
+
+    assert shown("") == ["乙单位", "甲单位"]
+    assert shown(f"?actor={cast.town_a_admin.pk}") == ["甲单位"]
+    assert shown(f"?org={cast.town_b.pk}") == ["乙单位"]
+    assert shown("?since=2023-03-08&until=2023-03-08") == ["甲单位"]
+    assert shown("?until=2023-03-07") == []
+
+
+def test_audit_is_read_only(client, cast):
+    client.force_login(cast.district_admin)
+    assert client.post("/audit/").status_code == 405
+    assert client.delete("/audit/").status_code == 405
