@@ -21,6 +21,8 @@ class VenueType(models.TextChoices):
     MICRO_HOME = "micro_home", _("妇女微家")
     MEDIATION_WORKROOM = "mediation_workroom", _("执委婚调工作室")
     CHILDRENS_HOME = "childrens_home", _("儿童之家")
+    # A women's industry base (巾帼产业基地): a model site that study tours visit.
+    INDUSTRY_BASE = "industry_base", _("妇女产业基地")
 
 
 class VenueHost(models.TextChoices):

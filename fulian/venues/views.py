@@ -102,23 +102,28 @@ def _venue(request: HttpRequest, pk: int) -> Venue:
     return get_for_user_or_404(Venue.objects.select_related("org"), request.user, pk=pk)
 
 
-def activities_at(venue: Venue) -> list[Any]:
-    """Activities held at the venue, when the events app links them (``Activity.venue``)."""
+def activities_at(venue: Venue) -> tuple[list[Any], list[Any]]:
+    """Activities held at the venue and study tours to it, when the events app links them
+    (``Activity.venue`` and ``Activity.destinations``)."""
+    held: list[Any] = []
+    tours: list[Any] = []
     for rel in Venue._meta.related_objects:
         model = rel.related_model
-        if (
-            model._meta.app_label == "events"
-            and model.__name__ == "Activity"
-            and not rel.many_to_many
-        ):
-            manager = getattr(venue, rel.get_accessor_name())
-            return list(manager.all()[:50])
-    return []
+        if model._meta.app_label != "events" or model.__name__ != "Activity":
+            continue
+        manager = getattr(venue, rel.get_accessor_name())
+        rows = list(manager.order_by("-start", "-pk")[:50])
+        if rel.many_to_many:
+            tours = rows
+        else:
+            held = rows
+    return held, tours
 
 
 @require_safe
 def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     venue = _venue(request, pk)
+    activities = activities_at(venue)
     assessments = venue.assessments.select_related("standard", "assessor").prefetch_related(
         Prefetch("results", queryset=_results()), "evidence"
     )
@@ -130,7 +135,8 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": venue.photos.all(),
             "assessments": assessments,
             "standard": services.standard_for(venue),
-            "activities": activities_at(venue),
+            "activities": activities[0],
+            "study_tours": activities[1],
             "photo_form": PhotoForm(),
             "can_edit": request.user.has_perm("fulian.edit"),
         },
@@ -324,8 +330,9 @@ def below_standard(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def not_assessed(request: HttpRequest) -> HttpResponse:
-    """Open venues without an assessment this year."""
-    year = timezone.localdate().year
+    """Open venues without an assessment in a year (``?year=``, default this year)."""
+    text = request.GET.get("year", "")
+    year = int(text) if text.isdigit() and 1949 <= int(text) <= 2100 else timezone.localdate().year
     qs = (
         Venue.objects.for_user(request.user)
         .filter(status=VenueStatus.OPEN)
