@@ -1,5 +1,48 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fulian.events import views
 
 app_name = "events"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.activity_list, name="list"),
+    path("calendar/", views.activity_calendar, name="calendar"),
+    path("record/", views.record, name="record"),
+    path("new/", views.activity_create, name="create"),
+    path("<int:pk>/", views.activity_detail, name="detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="edit"),
+    path("<int:pk>/delete/", views.activity_delete, name="delete"),
+    path("<int:pk>/photos/", views.photo_add, name="photo_add"),
+    path("<int:pk>/sessions/new/", views.session_create, name="session_create"),
+    path("<int:pk>/attendance.xlsx", views.session_sheet, name="activity_sheet"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("photos/<int:pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("campaigns/", views.campaign_list, name="campaigns"),
+    path("campaigns/<slug:code>/", views.campaign_detail, name="campaign"),
+    path("config/", views.config, name="config"),
+    path("config/kinds/new/", views.kind_edit, name="kind_create"),
+    path("config/kinds/<int:pk>/", views.kind_edit, name="kind_edit"),
+    path("config/campaigns/new/", views.campaign_edit, name="campaign_create"),
+    path("config/campaigns/<int:pk>/", views.campaign_edit, name="campaign_edit"),
+    path("config/series/new/", views.series_edit, name="series_create"),
+    path("config/series/<int:pk>/", views.series_edit, name="series_edit"),
+    path("trainings/", views.training_list, name="trainings"),
+    path("trainings/new/", views.training_create, name="training_create"),
+    path("trainings/<int:pk>/", views.training_detail, name="training"),
+    path("trainings/<int:pk>/edit/", views.training_edit, name="training_edit"),
+    path("trainings/<int:pk>/enrol/", views.enrol_roster, name="enrol_roster"),
+    path("trainings/<int:pk>/enrol/import/", views.enrol_import, name="enrol_import"),
+    path("trainings/<int:pk>/attendance.xlsx", views.attendance_sheet, name="attendance_sheet"),
+    path("trainings/<int:pk>/certificates.pdf", views.certificates, name="certificates"),
+    path("enrolments/<int:pk>/decide/", views.enrolment_decide, name="enrolment_decide"),
+    path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/count/", views.session_count, name="session_count"),
+    path("sessions/<int:pk>/qr.svg", views.session_qr, name="session_qr"),
+    path("sessions/<int:pk>/screen/", views.session_screen, name="session_screen"),
+    path("sessions/<int:pk>/checkin/", views.session_checkin, name="session_checkin"),
+    path("attendances/<int:pk>/confirm/", views.attendance_confirm, name="attendance_confirm"),
+    path("attendances/<int:pk>/reject/", views.attendance_reject, name="attendance_reject"),
+    path("c/<str:token>/", views.checkin, name="checkin"),
+    path("register/<str:token>/", views.register, name="register"),
+]

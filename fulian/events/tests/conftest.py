@@ -27,18 +27,34 @@ def make_person(org: Any, name: str, phone: str = "") -> Person:
 def training(cast: Any) -> Any:
     """A two-session class of 皂郊镇 on 2023-08-29."""
     t = services.create_training(
-        actor=None, org=cast.town_a, title="皂郊镇执委培训班", start=datetime.date(2023, 8, 29),
-        end=datetime.date(2023, 8, 29), series="lingtouyan", number=1, audiences=["executives"],
-        methods=["lecture"], topics="履职能力\n家庭教育",
+        actor=None,
+        org=cast.town_a,
+        title="皂郊镇执委培训班",
+        start=datetime.date(2023, 8, 29),
+        end=datetime.date(2023, 8, 29),
+        series="lingtouyan",
+        number=1,
+        audiences=["executives"],
+        methods=["lecture"],
+        topics="履职能力\n家庭教育",
     )
     services.add_session(
-        actor=None, activity=t.activity, title="上午：履职能力", start=at(2023, 8, 29, 9),
-        end=at(2023, 8, 29, 12), method="lecture", instructor_name="王老师",
+        actor=None,
+        activity=t.activity,
+        title="上午：履职能力",
+        start=at(2023, 8, 29, 9),
+        end=at(2023, 8, 29, 12),
+        method="lecture",
+        instructor_name="王老师",
         instructor_unit="区委党校",
     )
     services.add_session(
-        actor=None, activity=t.activity, title="下午：家庭教育", start=at(2023, 8, 29, 14),
-        end=at(2023, 8, 29, 17), method="discussion",
+        actor=None,
+        activity=t.activity,
+        title="下午：家庭教育",
+        start=at(2023, 8, 29, 14),
+        end=at(2023, 8, 29, 17),
+        method="discussion",
     )
     return t
 
