@@ -213,6 +213,8 @@ USE_TZ = True
 LANGUAGE_COOKIE_NAME = "fulian_language"
 
 STATIC_URL = "static/"
+# Vendored front-end packages (scripts/vendor_assets.py); each app's own files are in its static/.
+STATICFILES_DIRS = [BASE_DIR / "fulian" / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:

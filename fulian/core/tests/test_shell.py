@@ -3,9 +3,11 @@ nonces, navigation by pillar, three languages, complete translations."""
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import polib
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from fulian.core.registry import registry
@@ -55,6 +57,8 @@ def test_rendered_pages_reference_nothing_external_and_carry_the_csp(client, cas
         assert response.status_code == 200, url
         html = response.content.decode()
         assert not EXTERNAL.search(html), url
+        for static in re.findall(r'(?:src|href)="/static/([^"?#]+)', html):
+            assert finders.find(unquote(static)), (url, static)
         if url == "/api/docs/":
             continue  # Swagger UI's own page: scripts from the sidecar, our origin only
         csp = response["Content-Security-Policy"]
