@@ -10,6 +10,8 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from fulian.core import registry
+        from fulian.people import indicators  # noqa: F401 (registers the indicators)
         from fulian.people import models as m
 
         # Personal fields: the ciphertext is masked in the audit diff and the blind
@@ -21,13 +23,22 @@ class PeopleConfig(AppConfig):
             m2m_fields={"talent_tags"},
         )
         for model in (
-            m.Position,
-            m.Grid,
-            m.CommitteeTerm,
-            m.Congress,
-            m.Delegate,
-            m.Election,
-            m.Candidate,
+            m.Position, m.Grid, m.CommitteeTerm, m.Congress, m.Delegate, m.Election, m.Candidate,
             m.RosterImport,
-        ):
+        ):  # fmt: skip
             auditlog.register(model)
+
+        registry.nav_item("team", _("人员"), "people:list", order=10)
+        registry.nav_item("team", _("代表大会"), "people:congresses", order=20)
+        registry.nav_item("team", _("网格"), "people:grids", order=30)
+        registry.nav_item("team", _("执委兼任网格员"), "people:dual", order=35)
+        registry.nav_item("team", _("届期提醒"), "people:terms_due", order=40)
+        registry.nav_item("team", _("花名册导入"), "people:import", order=50, perm="fulian.edit")
+        registry.nav_item("team", _("人才类别"), "people:tags", order=60, perm="people.manage_tags")
+        registry.org_section(_("班子成员"), "people/org_section.html", _org_section, order=20)
+
+
+def _org_section(request, org):  # type: ignore[no-untyped-def]
+    from fulian.people.views import roster_context
+
+    return roster_context(org, limit=12)
