@@ -21,7 +21,9 @@ env = environ.Env()
 
 FULIAN_ENV = env.str("FULIAN_ENV", default="development")
 if FULIAN_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(f"FULIAN_ENV must be development, test or production, not {FULIAN_ENV!r}")
+    raise ImproperlyConfigured(
+        f"FULIAN_ENV must be development, test or production, not {FULIAN_ENV!r}"
+    )
 PRODUCTION = FULIAN_ENV == "production"
 
 
@@ -139,7 +141,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fulian.core.context_processors.shell",
             ],
-            "builtins": ["fulian.core.templatetags.fulian", "template_partials.templatetags.partials"],
+            "builtins": [
+                "fulian.core.templatetags.fulian",
+                "template_partials.templatetags.partials",
+            ],
         },
     }
 ]

@@ -3,8 +3,8 @@
 Source strings (msgids) are written in Simplified Chinese, the language most users read.
 Each app keeps its own ``locale/`` with two catalogues:
 
-* ``zh_Hant``: generated from the msgid with OpenCC (s2tw, Taiwan standard: 皂 not 皁, 為 not 爲); a msgstr already there and not
-  fuzzy is kept, so a reviewed wording survives the next run.
+* ``zh_Hant``: generated from the msgid with OpenCC ``s2tw`` (皂 not 皁, 為 not 爲); a msgstr
+  already there and not fuzzy is kept, so a reviewed wording survives the next run.
 * ``en``: written by hand. ``check`` fails while any entry is empty or fuzzy.
 
     python scripts/translations.py update [APP…]  # makemessages, fill zh_Hant, compile .mo
@@ -32,7 +32,13 @@ s2t = opencc.OpenCC("s2tw")
 
 def makemessages(app: Path) -> None:
     (app / "locale").mkdir(exist_ok=True)
-    args = [sys.executable, str(ROOT / "manage.py"), "makemessages", "--no-obsolete", "--no-location"]
+    args = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "makemessages",
+        "--no-obsolete",
+        "--no-location",
+    ]
     for lang in LANGS:
         args += ["-l", lang]
     subprocess.run(args, cwd=app, check=True, stdout=subprocess.DEVNULL)
@@ -66,7 +72,9 @@ def fill_and_compile(lang: str, po_path: Path) -> None:
 
 def problems(lang: str, po_path: Path) -> list[str]:
     po = polib.pofile(str(po_path))
-    found = [f"{po_path.relative_to(ROOT)}: untranslated {e.msgid!r}" for e in po.untranslated_entries()]
+    found = [
+        f"{po_path.relative_to(ROOT)}: untranslated {e.msgid!r}" for e in po.untranslated_entries()
+    ]
     found += [f"{po_path.relative_to(ROOT)}: fuzzy {e.msgid!r}" for e in po.fuzzy_entries()]
     with tempfile.NamedTemporaryFile(suffix=".mo") as tmp:
         po.save_as_mofile(tmp.name)
@@ -97,7 +105,9 @@ def main(command: str, only: list[str]) -> int:
         for app in APPS:
             for lang, po_path in catalogues(app):
                 if lang == "en" and before.get(po_path) != po_path.read_bytes():
-                    found.append(f"{po_path.relative_to(ROOT)}: new strings to extract (run update)")
+                    found.append(
+                        f"{po_path.relative_to(ROOT)}: new strings to extract (run update)"
+                    )
                 found += problems(lang, po_path)
         for line in found:
             print(line)

@@ -32,8 +32,6 @@ class ObtainTokenView(APIView):
         django_request = request._request
         user = authenticate(django_request, **data.validated_data)
         if user is None or not user.is_active:
-            return Response(
-                {"detail": _("用户名或密码错误。")}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return Response({"detail": _("用户名或密码错误。")}, status=status.HTTP_400_BAD_REQUEST)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -16,5 +16,7 @@ class AccountsConfig(AppConfig):
         auditlog.register(
             User, include_fields=["username", "full_name", "org", "role", "is_active", "email"]
         )
-        registry.nav_item("reports", _("账号管理"), "accounts:users", order=80, perm="fulian.manage_users")
+        registry.nav_item(
+            "reports", _("账号管理"), "accounts:users", order=80, perm="fulian.manage_users"
+        )
         registry.nav_item("reports", _("审计日志"), "audit", order=90, perm="fulian.view_audit")

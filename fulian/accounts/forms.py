@@ -15,7 +15,9 @@ class OrgChoiceField(forms.ModelChoiceField):
 
 class UserForm(forms.Form):
     username = forms.RegexField(
-        label=_("用户名"), max_length=40, regex=r"^[A-Za-z0-9_.-]+$",
+        label=_("用户名"),
+        max_length=40,
+        regex=r"^[A-Za-z0-9_.-]+$",
         help_text=_("字母、数字、点、下划线或连字符。"),
     )
     full_name = forms.CharField(label=_("姓名"), max_length=50, required=False)

@@ -12,7 +12,10 @@ def _at_least(role: Role) -> Any:
     @rules.predicate(name=f"at_least_{role}")
     def check(user: Any) -> bool:
         return bool(
-            user.is_authenticated and user.is_active and user.org_id and role_rank(user.role) >= role_rank(role)
+            user.is_authenticated
+            and user.is_active
+            and user.org_id
+            and role_rank(user.role) >= role_rank(role)
         )
 
     return check

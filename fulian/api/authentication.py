@@ -1,3 +1,4 @@
+import contextlib
 from typing import Any
 
 from auditlog.context import auditlog_value
@@ -14,8 +15,6 @@ class AuditedTokenAuthentication(TokenAuthentication):
     def authenticate(self, request: Any) -> Any:
         result = super().authenticate(request)
         if result is not None:
-            try:
+            with contextlib.suppress(LookupError):
                 auditlog_value.get()["actor"] = result[0]
-            except LookupError:
-                pass
         return result

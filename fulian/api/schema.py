@@ -18,14 +18,19 @@ ERRORS = {
 }
 
 
-def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     for path in result.get("paths", {}).values():
-        for method, operation in path.items():
+        for operation in path.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for code, (description, schema) in ERRORS.items():
                 operation["responses"].setdefault(
                     code,
-                    {"description": description, "content": {"application/json": {"schema": schema}}},
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": schema}},
+                    },
                 )
     return result

@@ -1,4 +1,5 @@
 import datetime
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +18,9 @@ class IndicatorsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("org", OpenApiTypes.STR, description="NBS code or id of an org in scope"),
+            OpenApiParameter(
+                "org", OpenApiTypes.STR, description="NBS code or id of an org in scope"
+            ),
             OpenApiParameter("year", OpenApiTypes.INT),
         ],
         responses={200: OpenApiTypes.OBJECT},
@@ -49,4 +52,3 @@ class IndicatorsView(APIView):
                 ],
             }
         )
-

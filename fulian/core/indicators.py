@@ -3,7 +3,7 @@
 An indicator is a function of a scope org and a year returning a number. Apps register
 theirs in ``AppConfig.ready`` (or at import of their ``indicators.py``) with::
 
-    @indicator("events.trainings", _("培训次数"), _("本年度举办的培训（含以会代训）次数"), unit=_("次"))
+    @indicator("events.trainings", _("培训次数"), _("本年度举办的培训次数"), unit=_("次"))
     def trainings(org: Org, year: int) -> int:
         return Activity.objects.in_subtree(org).filter(kind=..., start__year=year).count()
 

@@ -52,7 +52,9 @@ class _Registry:
 registry = _Registry()
 
 
-def nav_item(pillar: str, label: Any, url_name: str, *, order: int = 50, perm: str = "fulian.view") -> None:
+def nav_item(
+    pillar: str, label: Any, url_name: str, *, order: int = 50, perm: str = "fulian.view"
+) -> None:
     if pillar not in PILLARS:
         raise ValueError(f"unknown pillar {pillar!r}")
     if any(item.url_name == url_name for item in registry.nav):

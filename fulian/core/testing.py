@@ -23,7 +23,14 @@ from fulian.accounts.models import Role, User
 from fulian.orgs.models import Org
 from fulian.orgs.services import DivisionRow, division_kind, load_divisions
 
-PERSONAS = ("anonymous", "district_admin", "town_a_admin", "town_b_admin", "village_editor", "viewer")
+PERSONAS = (
+    "anonymous",
+    "district_admin",
+    "town_a_admin",
+    "town_b_admin",
+    "village_editor",
+    "viewer",
+)
 PASSWORD = "Test-pass-2023"
 
 CAST_DIVISIONS = [
@@ -112,8 +119,7 @@ def check_matrix(
             kwargs["content_type"] = content_type
         response = getattr(client, method.lower())(target, **kwargs)
         assert response.status_code == expected[persona], (
-            f"{persona} {method} {target}: got {response.status_code}, "
-            f"expected {expected[persona]}"
+            f"{persona} {method} {target}: got {response.status_code}, expected {expected[persona]}"
         )
         succeeded = 200 <= response.status_code < 300 or (
             method.upper() != "GET" and response.status_code == 302 and persona != "anonymous"

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from fulian.accounts.models import User
@@ -64,7 +64,11 @@ def audit(request: HttpRequest) -> HttpResponse:
     if actor_id.isdigit():
         entries = entries.filter(actor_id=int(actor_id))
     org_id = request.GET.get("org", "")
-    org = Org.objects.for_user(request.user).filter(pk=int(org_id)).first() if org_id.isdigit() else None
+    org = (
+        Org.objects.for_user(request.user).filter(pk=int(org_id)).first()
+        if org_id.isdigit()
+        else None
+    )
     if org is not None:
         entries = entries.filter(additional_data__org_path__startswith=org.path)
     since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
@@ -80,7 +84,10 @@ def audit(request: HttpRequest) -> HttpResponse:
             "page": page,
             "actors": actors,
             "filters": {
-                "actor": actor_id, "org": org, "since": since or "", "until": until or "",
+                "actor": actor_id,
+                "org": org,
+                "since": since or "",
+                "until": until or "",
             },
         },
     )

@@ -6,9 +6,8 @@ from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from fulian.core.scope import get_for_user_or_404
+from fulian.core.scope import get_for_user_or_404, subtree_bounds
 from fulian.orgs import services
-from fulian.core.scope import subtree_bounds
 from fulian.orgs.models import Org, OrgKind, OrgStatus
 
 
@@ -20,8 +19,17 @@ class OrgSerializer(serializers.ModelSerializer):
     class Meta:
         model = Org
         fields = [
-            "id", "name", "kind", "code", "parent", "parent_id", "depth", "numchild",
-            "established", "status", "dissolved_on",
+            "id",
+            "name",
+            "kind",
+            "code",
+            "parent",
+            "parent_id",
+            "depth",
+            "numchild",
+            "established",
+            "status",
+            "dissolved_on",
         ]
         read_only_fields = ["code", "depth", "numchild", "status", "dissolved_on"]
 
@@ -70,8 +78,12 @@ class OrgViewSet(
             raise APIValidationError({"parent_id": ["必填。"]})
         parent = get_for_user_or_404(Org.objects, self.request.user, pk=parent_id)
         serializer.instance = self._call(
-            services.create_org, actor=self.request.user, parent=parent, name=data["name"],
-            kind=data["kind"], established=data.get("established"),
+            services.create_org,
+            actor=self.request.user,
+            parent=parent,
+            name=data["name"],
+            kind=data["kind"],
+            established=data.get("established"),
         )
         serializer.instance.parent_id = parent.pk
 
@@ -79,8 +91,11 @@ class OrgViewSet(
         org = serializer.instance
         data = serializer.validated_data
         self._call(
-            services.update_org, actor=self.request.user, org=org,
-            name=data.get("name", org.name), kind=data.get("kind", org.kind),
+            services.update_org,
+            actor=self.request.user,
+            org=org,
+            name=data.get("name", org.name),
+            kind=data.get("kind", org.kind),
             established=data.get("established", org.established),
         )
         if "parent_id" in data and data["parent_id"] != org.parent_id:
@@ -113,4 +128,3 @@ def with_parent_ids(queryset: QuerySet[Org]) -> QuerySet[Org]:
 
 def register(router: Any) -> None:
     router.register("orgs", OrgViewSet, basename="org")
-

@@ -77,9 +77,7 @@ class OrgManager(MP_NodeManager.from_queryset(OrgQuerySet)):  # type: ignore[mis
 class Org(MP_Node):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
-    code = models.CharField(
-        _("统计用区划代码"), max_length=12, unique=True, null=True, blank=True
-    )
+    code = models.CharField(_("统计用区划代码"), max_length=12, unique=True, null=True, blank=True)
     established = models.DateField(_("成立日期"), null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=OrgStatus.choices, default=OrgStatus.ACTIVE

@@ -67,7 +67,9 @@ def read_division_rows(area: str = "qinzhou") -> list[DivisionRow]:
         raise ValueError(f"unknown area {area!r}")
     with (data_dir / source).open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            rows.append(DivisionRow(r["code"], r["name"], r["parent_code"], division_kind(r["code"])))
+            rows.append(
+                DivisionRow(r["code"], r["name"], r["parent_code"], division_kind(r["code"]))
+            )
     return rows
 
 
@@ -108,9 +110,7 @@ def load_divisions(rows: Iterable[DivisionRow]) -> LoadResult:
             if parent is not None and not parent.contains(org):
                 Org.objects.move(org, parent, pos="last-child")
                 # A move rewrites the paths of the whole subtree: reload what we hold.
-                by_code = {
-                    o.code: o for o in Org.objects.filter(code__isnull=False) if o.code
-                }
+                by_code = {o.code: o for o in Org.objects.filter(code__isnull=False) if o.code}
                 org = by_code[row.code]
                 result.moved += 1
             if org.name != row.name or org.kind != row.kind:
@@ -128,9 +128,10 @@ def load_divisions(rows: Iterable[DivisionRow]) -> LoadResult:
 
 def _require_manage(actor: Any, org: Org) -> None:
     """The actor may manage orgs and ``org`` is in the actor's subtree."""
-    if not actor.has_perm("fulian.manage_orgs") or not Org.objects.for_user(actor).filter(
-        pk=org.pk
-    ).exists():
+    if (
+        not actor.has_perm("fulian.manage_orgs")
+        or not Org.objects.for_user(actor).filter(pk=org.pk).exists()
+    ):
         raise PermissionDenied
 
 
@@ -141,7 +142,9 @@ def _require_unit(org: Org) -> None:
 
 def _check_unit_kind(kind: str) -> None:
     if kind not in UNIT_KINDS:
-        raise ValidationError({"kind": _("只能新建机关、企事业单位、三新组织或社会组织的妇女组织。")})
+        raise ValidationError(
+            {"kind": _("只能新建机关、企事业单位、三新组织或社会组织的妇女组织。")}
+        )
 
 
 @transaction.atomic

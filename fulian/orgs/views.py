@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from fulian.core.registry import registry
 from fulian.core.forms import add_service_errors
+from fulian.core.registry import registry
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.orgs import services
 from fulian.orgs.forms import DissolveForm, MoveForm, OrgForm
@@ -65,7 +65,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "org": org,
             "ancestors": ancestors,
             "children": list(Org.objects.get_children(org)),
-            "users": org.users.order_by("username") if request.user.has_perm("fulian.manage_users") else None,
+            "users": org.users.order_by("username")
+            if request.user.has_perm("fulian.manage_users")
+            else None,
             "sections": sections,
         },
     )
@@ -109,7 +111,9 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST or None, actor=request.user, org=org)
     if request.method == "POST" and form.is_valid():
         try:
-            services.move_org(actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"])
+            services.move_org(
+                actor=request.user, org=org, new_parent=form.cleaned_data["new_parent"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -13,7 +13,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 schema.app = get_wsgi_application()
 schema = schema.include(path_regex=r"^/api/v1/orgs/")

@@ -13,22 +13,39 @@ pytestmark = pytest.mark.django_db
 
 def test_audit_page_matrix(client, cast):
     check_matrix(
-        client, cast, "GET", "/audit/",
-        {"anonymous": 302, "district_admin": 200, "town_a_admin": 403, "town_b_admin": 403,
-         "village_editor": 403, "viewer": 403},
+        client,
+        cast,
+        "GET",
+        "/audit/",
+        {
+            "anonymous": 302,
+            "district_admin": 200,
+            "town_a_admin": 403,
+            "town_b_admin": 403,
+            "village_editor": 403,
+            "viewer": 403,
+        },
     )
 
 
 def test_an_edit_shows_up_with_its_actor_and_ip(client, cast):
     unit = services.create_org(
-        actor=cast.district_admin, parent=cast.town_a, name="皂郊镇卫生院妇委会", kind=OrgKind.INSTITUTION
+        actor=cast.district_admin,
+        parent=cast.town_a,
+        name="皂郊镇卫生院妇委会",
+        kind=OrgKind.INSTITUTION,
     )
     client.force_login(cast.town_a_admin)
-    client.post(f"/orgs/{unit.pk}/edit/", {"name": "皂郊镇中心卫生院妇委会", "kind": OrgKind.INSTITUTION},
-                REMOTE_ADDR="10.20.30.40")
+    client.post(
+        f"/orgs/{unit.pk}/edit/",
+        {"name": "皂郊镇中心卫生院妇委会", "kind": OrgKind.INSTITUTION},
+        REMOTE_ADDR="10.20.30.40",
+    )
     client.force_login(cast.district_admin)
     html = client.get("/audit/").content.decode()
-    row = re.search(r"<tr>\s*<td[^>]*>[^<]*</td>\s*<td>town-a-admin</td>.*?</tr>", html, re.S).group(0)
+    row = re.search(
+        r"<tr>\s*<td[^>]*>[^<]*</td>\s*<td>town-a-admin</td>.*?</tr>", html, re.S
+    ).group(0)
     assert "10.20.30.40" in row
     assert "皂郊镇卫生院妇委会 → 皂郊镇中心卫生院妇委会" in row
 
@@ -37,7 +54,9 @@ def test_filters_by_user_org_and_date(client, cast):
     first = services.create_org(
         actor=cast.district_admin, parent=cast.town_a, name="甲单位", kind=OrgKind.ENTERPRISE
     )
-    services.create_org(actor=cast.district_admin, parent=cast.town_b, name="乙单位", kind=OrgKind.ENTERPRISE)
+    services.create_org(
+        actor=cast.district_admin, parent=cast.town_b, name="乙单位", kind=OrgKind.ENTERPRISE
+    )
     LogEntry.objects.filter(object_pk=str(first.pk)).update(
         timestamp=datetime.datetime(2023, 3, 8, 10, 0, tzinfo=datetime.UTC), actor=cast.town_a_admin
     )

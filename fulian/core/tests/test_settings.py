@@ -13,10 +13,19 @@ SECRET = "s" * 30 + "Q7x!" * 10
 
 
 def _manage(*args, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "FULIAN_PD_KEYS", "FULIAN_ENV"}}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "FULIAN_PD_KEYS", "FULIAN_ENV"}
+    }
     environ.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -34,8 +43,12 @@ def test_production_refuses_to_start_without_personal_data_keys():
 
 def test_production_settings_pass_check_deploy():
     result = _manage(
-        "check", "--deploy",
-        FULIAN_ENV="production", SECRET_KEY=SECRET, FULIAN_PD_KEYS=KEYS, ALLOWED_HOSTS="fulian.example.org",
+        "check",
+        "--deploy",
+        FULIAN_ENV="production",
+        SECRET_KEY=SECRET,
+        FULIAN_PD_KEYS=KEYS,
+        ALLOWED_HOSTS="fulian.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "security." not in result.stdout + result.stderr
@@ -43,8 +56,12 @@ def test_production_settings_pass_check_deploy():
 
 def test_production_never_loads_demo_accounts(tmp_path):
     result = _manage(
-        "load_demo", FULIAN_ENV="production", SECRET_KEY=SECRET, FULIAN_PD_KEYS=KEYS,
-        ALLOWED_HOSTS="fulian.example.org", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "load_demo",
+        FULIAN_ENV="production",
+        SECRET_KEY=SECRET,
+        FULIAN_PD_KEYS=KEYS,
+        ALLOWED_HOSTS="fulian.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert result.returncode != 0
     assert "load_demo never runs in production" in result.stderr

@@ -24,7 +24,9 @@ def _template_files():
 
 
 def test_no_template_references_an_external_url():
-    offenders = [str(p.relative_to(ROOT)) for p in _template_files() if EXTERNAL.search(p.read_text())]
+    offenders = [
+        str(p.relative_to(ROOT)) for p in _template_files() if EXTERNAL.search(p.read_text())
+    ]
     assert offenders == []
 
 
@@ -43,8 +45,12 @@ def test_no_template_has_inline_script_or_style():
 def _pages(cast):
     urls = [reverse(item.url_name) for item in registry.nav]
     urls += [
-        "/", f"/orgs/{cast.town_a.pk}/", f"/orgs/{cast.town_a.pk}/new/",
-        "/accounts/users/new/", "/accounts/password/", "/api/docs/",
+        "/",
+        f"/orgs/{cast.town_a.pk}/",
+        f"/orgs/{cast.town_a.pk}/new/",
+        "/accounts/users/new/",
+        "/accounts/password/",
+        "/api/docs/",
     ]
     return urls
 
@@ -103,7 +109,9 @@ def test_navigation_is_by_pillar_and_by_permission(client, cast):
 )
 def test_language_switch(client, cast, language, title, kind):
     client.force_login(cast.town_a_admin)
-    response = client.post("/i18n/setlang/", {"language": language, "next": f"/orgs/{cast.town_a.pk}/"})
+    response = client.post(
+        "/i18n/setlang/", {"language": language, "next": f"/orgs/{cast.town_a.pk}/"}
+    )
     assert response.status_code == 302
     html = client.get(f"/orgs/{cast.town_a.pk}/").content.decode()
     assert title in html.replace("&#x27;", "'")

@@ -44,17 +44,35 @@ def test_filters(client, cast):
 
 def test_list_matrix(client, cast):
     check_matrix(
-        client, cast, "GET", "/api/v1/orgs/",
-        {"anonymous": 401, "district_admin": 200, "town_a_admin": 200, "town_b_admin": 200,
-         "village_editor": 200, "viewer": 200},
+        client,
+        cast,
+        "GET",
+        "/api/v1/orgs/",
+        {
+            "anonymous": 401,
+            "district_admin": 200,
+            "town_a_admin": 200,
+            "town_b_admin": 200,
+            "village_editor": 200,
+            "viewer": 200,
+        },
     )
 
 
 def test_detail_matrix(client, cast):
     check_matrix(
-        client, cast, "GET", lambda: f"/api/v1/orgs/{cast.village_a.pk}/",
-        {"anonymous": 401, "district_admin": 200, "town_a_admin": 200, "town_b_admin": 404,
-         "village_editor": 200, "viewer": 200},
+        client,
+        cast,
+        "GET",
+        lambda: f"/api/v1/orgs/{cast.village_a.pk}/",
+        {
+            "anonymous": 401,
+            "district_admin": 200,
+            "town_a_admin": 200,
+            "town_b_admin": 404,
+            "village_editor": 200,
+            "viewer": 200,
+        },
     )
 
 
@@ -65,10 +83,21 @@ def _unit_names():
 def test_create_matrix_and_denied_writes_change_nothing(client, cast):
     payload = {"name": "皂郊镇卫生院妇委会", "kind": "institution", "parent_id": cast.town_a.pk}
     check_matrix(
-        client, cast, "POST", "/api/v1/orgs/",
-        {"anonymous": 401, "district_admin": 201, "town_a_admin": 201, "town_b_admin": 404,
-         "village_editor": 403, "viewer": 403},
-        data=payload, content_type="application/json", state=_unit_names,
+        client,
+        cast,
+        "POST",
+        "/api/v1/orgs/",
+        {
+            "anonymous": 401,
+            "district_admin": 201,
+            "town_a_admin": 201,
+            "town_b_admin": 404,
+            "village_editor": 403,
+            "viewer": 403,
+        },
+        data=payload,
+        content_type="application/json",
+        state=_unit_names,
     )
     assert Org.objects.filter(name="皂郊镇卫生院妇委会").count() == 2
     created = Org.objects.filter(name="皂郊镇卫生院妇委会").first()
@@ -83,7 +112,8 @@ def test_divisions_cannot_be_written(client, cast):
     assert response.status_code == 400
     assert Org.objects.get(pk=cast.town_a.pk).name == "皂郊镇"
     response = client.post(
-        "/api/v1/orgs/", {"name": "新镇", "kind": "town", "parent_id": cast.district.pk},
+        "/api/v1/orgs/",
+        {"name": "新镇", "kind": "town", "parent_id": cast.district.pk},
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -93,11 +123,13 @@ def test_divisions_cannot_be_written(client, cast):
 def test_update_and_move_a_unit(client, cast):
     client.force_login(cast.district_admin)
     created = client.post(
-        "/api/v1/orgs/", {"name": "快递小哥妇联", "kind": "new_employment", "parent_id": cast.town_a.pk},
+        "/api/v1/orgs/",
+        {"name": "快递小哥妇联", "kind": "new_employment", "parent_id": cast.town_a.pk},
         content_type="application/json",
     ).json()
     response = client.patch(
-        f"/api/v1/orgs/{created['id']}/", {"name": "快递员妇联", "parent_id": cast.town_b.pk},
+        f"/api/v1/orgs/{created['id']}/",
+        {"name": "快递员妇联", "parent_id": cast.town_b.pk},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
@@ -113,6 +145,8 @@ def test_list_query_count_is_constant(client, cast, django_assert_num_queries):
     with django_assert_num_queries(8):
         client.get("/api/v1/orgs/")
     for i in range(10):
-        Org.objects.add_child(Org.objects.get(pk=cast.village_a.pk), {"name": f"单位{i}", "kind": "enterprise"})
+        Org.objects.add_child(
+            Org.objects.get(pk=cast.village_a.pk), {"name": f"单位{i}", "kind": "enterprise"}
+        )
     with django_assert_num_queries(8):
         assert client.get(reverse("org-list")).json()["count"] == 16

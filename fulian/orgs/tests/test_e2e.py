@@ -31,7 +31,9 @@ def test_town_chair_opens_xiazhaizi_and_sees_nothing_of_tianshui(page, live_serv
     page.goto(f"{live_server.url}/orgs/")
     tree = page.locator("#org-tree")
     assert tree.locator("a").first.inner_text() == "皂郊镇"
-    assert tree.locator("> li > ul > li").count() == 36  # its villages and communities, lazily opened below
+    assert (
+        tree.locator("> li > ul > li").count() == 36
+    )  # its villages and communities, lazily opened below
     xiazhaizi = Org.objects.get(code="620502103005")
     page.click(f"li[data-org='{xiazhaizi.pk}'] > a")
     page.wait_for_url(f"{live_server.url}/orgs/{xiazhaizi.pk}/")

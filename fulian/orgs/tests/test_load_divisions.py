@@ -15,7 +15,9 @@ def test_qinzhou_tree_has_491_nodes_and_a_second_run_changes_nothing():
     snapshot = list(Org.objects.values_list("pk", "path", "name", "kind", "code", "numchild"))
     second = load_divisions(read_division_rows("qinzhou"))
     assert (second.created, second.updated, second.moved, second.unchanged) == (0, 0, 0, 491)
-    assert list(Org.objects.values_list("pk", "path", "name", "kind", "code", "numchild")) == snapshot
+    assert (
+        list(Org.objects.values_list("pk", "path", "name", "kind", "code", "numchild")) == snapshot
+    )
 
 
 def test_seed_places_are_where_the_report_puts_them():
@@ -71,4 +73,6 @@ def test_division_kind_by_code(code, kind):
 def test_search_in_simplified_traditional_and_initials():
     load_divisions(read_division_rows("qinzhou"))
     for query in ("天水鎮", "天水镇", "tsz", "TSZ", "tianshuizhen"):
-        assert list(Org.objects.search(query).values_list("code", flat=True)) == ["620502108"], query
+        assert list(Org.objects.search(query).values_list("code", flat=True)) == ["620502108"], (
+            query
+        )

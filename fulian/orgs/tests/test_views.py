@@ -9,8 +9,14 @@ from fulian.orgs.models import Org, OrgKind, OrgStatus
 
 pytestmark = pytest.mark.django_db
 
-READ_ALL = {"anonymous": 302, "district_admin": 200, "town_a_admin": 200, "town_b_admin": 200,
-            "village_editor": 200, "viewer": 200}
+READ_ALL = {
+    "anonymous": 302,
+    "district_admin": 200,
+    "town_a_admin": 200,
+    "town_b_admin": 200,
+    "village_editor": 200,
+    "viewer": 200,
+}
 
 
 def _unit(cast, parent=None, name="皂郊镇中心小学妇委会"):
@@ -33,14 +39,20 @@ def test_tree_matrix_and_content(client, cast):
 
 def test_children_matrix(client, cast):
     check_matrix(
-        client, cast, "GET", lambda: f"/orgs/{cast.town_a.pk}/children/",
+        client,
+        cast,
+        "GET",
+        lambda: f"/orgs/{cast.town_a.pk}/children/",
         {**READ_ALL, "town_b_admin": 404, "village_editor": 404},
     )
 
 
 def test_detail_matrix(client, cast):
     check_matrix(
-        client, cast, "GET", lambda: f"/orgs/{cast.village_a.pk}/",
+        client,
+        cast,
+        "GET",
+        lambda: f"/orgs/{cast.village_a.pk}/",
         {**READ_ALL, "town_b_admin": 404},
     )
 
@@ -51,7 +63,7 @@ def test_detail_shows_only_ancestors_in_scope(client, cast):
     assert "皂郊镇" not in html
     client.force_login(cast.town_a_admin)
     html = client.get(f"/orgs/{cast.village_a.pk}/").content.decode()
-    assert 'href="/orgs/%d/">皂郊镇' % cast.town_a.pk in html
+    assert f'href="/orgs/{cast.town_a.pk}/">皂郊镇' in html
     assert "秦州区" not in html
 
 
@@ -68,10 +80,20 @@ def test_search_fragment_is_scoped(client, cast):
 def test_create_matrix(client, cast):
     data = {"name": "皂郊镇卫生院妇委会", "kind": OrgKind.INSTITUTION, "established": "2023-05-04"}
     check_matrix(
-        client, cast, "POST", lambda: f"/orgs/{cast.town_a.pk}/new/",
-        {"anonymous": 302, "district_admin": 302, "town_a_admin": 302, "town_b_admin": 404,
-         "village_editor": 403, "viewer": 403},
-        data=data, state=_orgs_state,
+        client,
+        cast,
+        "POST",
+        lambda: f"/orgs/{cast.town_a.pk}/new/",
+        {
+            "anonymous": 302,
+            "district_admin": 302,
+            "town_a_admin": 302,
+            "town_b_admin": 404,
+            "village_editor": 403,
+            "viewer": 403,
+        },
+        data=data,
+        state=_orgs_state,
     )
     created = Org.objects.filter(name="皂郊镇卫生院妇委会")
     assert created.count() == 2
@@ -89,10 +111,20 @@ def test_create_refuses_division_kinds(client, cast):
 def test_edit_matrix(client, cast):
     unit = _unit(cast)
     check_matrix(
-        client, cast, "POST", f"/orgs/{unit.pk}/edit/",
-        {"anonymous": 302, "district_admin": 302, "town_a_admin": 302, "town_b_admin": 404,
-         "village_editor": 403, "viewer": 403},
-        data={"name": "皂郊镇中心学校妇委会", "kind": OrgKind.INSTITUTION}, state=_orgs_state,
+        client,
+        cast,
+        "POST",
+        f"/orgs/{unit.pk}/edit/",
+        {
+            "anonymous": 302,
+            "district_admin": 302,
+            "town_a_admin": 302,
+            "town_b_admin": 404,
+            "village_editor": 403,
+            "viewer": 403,
+        },
+        data={"name": "皂郊镇中心学校妇委会", "kind": OrgKind.INSTITUTION},
+        state=_orgs_state,
     )
     unit.refresh_from_db()
     assert unit.name == "皂郊镇中心学校妇委会"
@@ -111,9 +143,18 @@ def test_division_cannot_be_edited(client, cast):
 def test_move_matrix_and_audit(client, cast):
     unit = _unit(cast)
     check_matrix(
-        client, cast, "GET", f"/orgs/{unit.pk}/move/",
-        {"anonymous": 302, "district_admin": 200, "town_a_admin": 200, "town_b_admin": 404,
-         "village_editor": 403, "viewer": 403},
+        client,
+        cast,
+        "GET",
+        f"/orgs/{unit.pk}/move/",
+        {
+            "anonymous": 302,
+            "district_admin": 200,
+            "town_a_admin": 200,
+            "town_b_admin": 404,
+            "village_editor": 403,
+            "viewer": 403,
+        },
     )
     # town A's admin may not move a unit out of town A: town B is not an offered choice.
     client.force_login(cast.town_a_admin)
@@ -123,9 +164,13 @@ def test_move_matrix_and_audit(client, cast):
     client.force_login(cast.town_b_admin)
     assert client.post(f"/orgs/{unit.pk}/move/", {"new_parent": cast.town_b.pk}).status_code == 404
     client.force_login(cast.viewer)
-    assert client.post(f"/orgs/{unit.pk}/move/", {"new_parent": cast.village_a.pk}).status_code == 403
+    assert (
+        client.post(f"/orgs/{unit.pk}/move/", {"new_parent": cast.village_a.pk}).status_code == 403
+    )
     client.logout()
-    assert client.post(f"/orgs/{unit.pk}/move/", {"new_parent": cast.village_a.pk}).status_code == 302
+    assert (
+        client.post(f"/orgs/{unit.pk}/move/", {"new_parent": cast.village_a.pk}).status_code == 302
+    )
     assert Org.objects.get_parent(Org.objects.get(pk=unit.pk)) == cast.town_a
     client.force_login(cast.town_a_admin)
     response = client.post(f"/orgs/{unit.pk}/move/", {"new_parent": cast.village_a.pk})
@@ -139,10 +184,20 @@ def test_move_matrix_and_audit(client, cast):
 def test_dissolve_matrix(client, cast):
     unit = _unit(cast)
     check_matrix(
-        client, cast, "POST", f"/orgs/{unit.pk}/dissolve/",
-        {"anonymous": 302, "district_admin": 302, "town_a_admin": 302, "town_b_admin": 404,
-         "village_editor": 403, "viewer": 403},
-        data={"on": "2023-12-31"}, state=_orgs_state,
+        client,
+        cast,
+        "POST",
+        f"/orgs/{unit.pk}/dissolve/",
+        {
+            "anonymous": 302,
+            "district_admin": 302,
+            "town_a_admin": 302,
+            "town_b_admin": 404,
+            "village_editor": 403,
+            "viewer": 403,
+        },
+        data={"on": "2023-12-31"},
+        state=_orgs_state,
     )
     unit.refresh_from_db()
     assert (unit.status, unit.dissolved_on) == (OrgStatus.DISSOLVED, datetime.date(2023, 12, 31))
@@ -155,7 +210,9 @@ def test_dissolve_needs_children_dissolved_first(cast):
         services.dissolve_org(actor=cast.district_admin, org=unit, on=datetime.date(2023, 12, 31))
 
 
-def test_tree_and_children_keep_a_constant_number_of_queries(client, cast, django_assert_num_queries):
+def test_tree_and_children_keep_a_constant_number_of_queries(
+    client, cast, django_assert_num_queries
+):
     client.force_login(cast.district_admin)
     client.get("/orgs/")
     # session, user, user's org, children; session renewal (savepoint, update, release)

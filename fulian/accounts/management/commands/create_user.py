@@ -10,7 +10,9 @@ from fulian.orgs.models import Org
 
 
 class Command(BaseCommand):
-    help = "Create an account for an org (the way to make the first district admin of a deployment)."
+    help = (
+        "Create an account for an org (the way to make the first district admin of a deployment)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -18,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--role", choices=Role.values, default=Role.VIEWER)
         parser.add_argument("--full-name", default="")
 
-    def handle(self, *args: Any, username: str, org: str, role: str, full_name: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, username: str, org: str, role: str, full_name: str, **options: Any
+    ) -> None:
         target = Org.objects.filter(code=org).first()
         if target is None:
             raise CommandError(f"no org with code {org}")

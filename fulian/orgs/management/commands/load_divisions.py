@@ -6,7 +6,9 @@ from fulian.orgs.services import load_divisions, read_division_rows
 
 
 class Command(BaseCommand):
-    help = "Load the real NBS 2023 divisions (秦州区 by default, or all of 天水市) into the org tree."
+    help = (
+        "Load the real NBS 2023 divisions (秦州区 by default, or all of 天水市) into the org tree."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--area", choices=["qinzhou", "tianshui"], default="qinzhou")
