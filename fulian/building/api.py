@@ -178,7 +178,12 @@ class UnitViewSet(
         call(services.urge_unit, actor=request.user, unit=unit, **data.validated_data)
         return self._done(unit)
 
-    @action(detail=True, methods=["post"], serializer_class=FoundInput)
+    @action(
+        detail=True,
+        methods=["post"],
+        serializer_class=FoundInput,
+        write_perm="fulian.manage_orgs",
+    )
     def found(self, request: Request, pk: str) -> Response:
         unit = self.get_object()
         data = FoundInput(data=request.data)
@@ -410,7 +415,8 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = MoveInput(data=request.data)
         data.is_valid(raise_exception=True)
         call(services.move_item, actor=request.user, item=item, **data.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+        fresh = self.get_queryset().get(pk=item.pk)
+        return Response(ItemSerializer(fresh, context=self.get_serializer_context()).data)
 
 
 def register(router: Any) -> None:

@@ -163,8 +163,9 @@ def found_unit(
     *, actor: Any, unit: Unit, on: datetime.date, name: str = "", parent: Org | None = None
 ) -> Org:
     """The unit has founded its women's organisation: create it as a node of the tree
-    under ``parent`` (by default the unit's area) and link it to the unit."""
-    _require(actor, "fulian.edit", unit.org)
+    under ``parent`` (by default the unit's area) and link it to the unit. Adding to the
+    tree needs the right to manage orgs (org admins and above)."""
+    _require(actor, "fulian.manage_orgs", unit.org)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     parent = parent or unit.org
     if not unit.org.contains(parent) and not parent.contains(unit.org):
@@ -365,6 +366,7 @@ def add_evidence(*, actor: Any, item: RectificationItem, upload: Any) -> Evidenc
     """Attach a photo or file to an item (the owner's side, while it is being worked)."""
     if not actor.has_perm("fulian.edit") or not is_owner_side(actor, item):
         raise PermissionDenied
+    item = RectificationItem.objects.select_for_update().get(pk=item.pk)
     if item.status == ItemStatus.VERIFIED:
         raise ValidationError(_("已验收的整改事项不能再上传材料。"))
     checked = check_upload(upload)

@@ -202,7 +202,7 @@ def unit_urge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("fulian.edit", raise_exception=True)
+@permission_required("fulian.manage_orgs", raise_exception=True)
 def unit_found(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     initial = {
