@@ -540,15 +540,21 @@ def _export(people: Iterable[Person], *, reveal: bool, workbook: Any) -> bytes:
     wb = workbook(write_only=True)
     ws = wb.create_sheet("花名册")
     ws.append(COLUMNS)
+    labels = {
+        name: {k: str(v) for k, v in Person._meta.get_field(name).choices}  # type: ignore[union-attr]
+        for name in ("gender", "ethnicity", "education", "political_status", "sector")
+    }
+    today = datetime.date.today()
     for p in people:
-        current = [pos for pos in p.positions.all() if pos.is_current() and pos.org_id == p.org_id]
+        current = [pos for pos in p.positions.all() if pos.is_current(today) and pos.org_id == p.org_id]
         pos = current[0] if current else None
         id_number = p.id_number if reveal else p.masked_id_number
         phone = p.phone if reveal else p.masked_phone
         ws.append([
-            p.name, p.get_gender_display(), p.get_ethnicity_display(), id_number, phone,
-            p.get_education_display(), p.get_political_status_display(), p.get_sector_display(),
-            p.org.code or str(p.org.pk),
+            p.name, labels["gender"].get(p.gender, ""), labels["ethnicity"].get(p.ethnicity, ""),
+            id_number, phone, labels["education"].get(p.education, ""),
+            labels["political_status"].get(p.political_status, ""),
+            labels["sector"].get(p.sector, ""), p.org.code or str(p.org.pk),
             (_position_label(pos) if pos else ""), (pos.start.isoformat() if pos and pos.start else ""),
         ])  # fmt: skip
     out = io.BytesIO()
