@@ -94,7 +94,8 @@ class Org(MP_Node):
     class Meta:
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
-        indexes = [models.Index(fields=["kind"])]
+        # Children of a node: one depth and a path range. Without (depth, path) a root scans its subtree.
+        indexes = [models.Index(fields=["kind"]), models.Index(fields=["depth", "path"])]
 
     def __str__(self) -> str:
         return self.name
