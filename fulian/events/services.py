@@ -629,28 +629,36 @@ def _record_history(attendance: Attendance, before: str, actor: Any, note: str =
     )
 
 
-def _insert_attendance(session: Session, make: Any, lookup: Any) -> tuple[Attendance, bool]:
-    """Insert once; if the database's uniqueness says someone (a parallel scan) was first,
-    return theirs. SQLite may also answer "locked" to a racing writer: retry briefly."""
-    for attempt in range(50):
+def _insert_attendance(make: Any, lookup: Any, *, actor: Any, note: str) -> tuple[Attendance, bool]:
+    """Insert once (with its history row); if the database's uniqueness says someone (a
+    parallel scan) was first, return theirs."""
+    existing = lookup()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            attendance = make()
+            attendance.save()
+            _record_history(attendance, "", actor, note=note)
+            return attendance, True
+    except IntegrityError:
         existing = lookup()
-        if existing is not None:
-            return existing, False
+        if existing is None:  # pragma: no cover - the constraint names a row that exists
+            raise
+        return existing, False
+
+
+def _retry_when_locked(work: Any) -> Any:
+    """SQLite answers "database table is locked" to a racing connection where PostgreSQL
+    would wait; outside a transaction it is safe to try again a little later."""
+    for attempt in range(100):
         try:
-            with transaction.atomic():
-                attendance = make()
-                attendance.save()
-                return attendance, True
-        except IntegrityError:
-            existing = lookup()
-            if existing is None:  # pragma: no cover - the constraint names a row that exists
-                raise
-            return existing, False
+            return work()
         except OperationalError as error:
             if "locked" not in str(error) or transaction.get_connection().in_atomic_block:
                 raise
-            time.sleep(0.01 * (attempt + 1))
-    raise OperationalError("database stayed locked")  # pragma: no cover
+            time.sleep(0.005 * (1 + attempt % 10))
+    return work()
 
 
 def check_in(
@@ -668,6 +676,12 @@ def check_in(
     if now < session.start - checkin_lead():
         raise CheckinClosed(session, not_yet=True)
     clean_name, digits = _validate_checkin(name, phone)
+    return _retry_when_locked(lambda: _check_in(session, clean_name, digits, now))
+
+
+def _check_in(
+    session: Session, clean_name: str, digits: str, now: datetime.datetime
+) -> CheckinResult:
     index = pd.index_of(pd.PHONE, digits)
     person = find_person_by_phone(digits, session.activity.org)
     matched = person if person is not None and _same_name(person.name, clean_name) else None
@@ -685,10 +699,8 @@ def check_in(
         )
 
     attendance, created = _insert_attendance(
-        session, make, lambda: _existing_attendance(session, index, matched)
+        make, lambda: _existing_attendance(session, index, matched), actor=None, note="qr"
     )
-    if created:
-        _record_history(attendance, "", None, note="qr")
     return CheckinResult(attendance, created)
 
 
@@ -721,10 +733,11 @@ def check_in_person(
         )
 
     attendance, created = _insert_attendance(
-        session, make, lambda: _existing_attendance(session, person.phone_index, person)
+        make,
+        lambda: _existing_attendance(session, person.phone_index, person),
+        actor=actor,
+        note="manual",
     )
-    if created:
-        _record_history(attendance, "", actor, note="manual")
     return CheckinResult(attendance, created)
 
 

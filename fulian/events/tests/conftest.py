@@ -62,3 +62,19 @@ def training(cast: Any) -> Any:
 @pytest.fixture
 def trainee(cast: Any) -> Person:
     return make_person(cast.village_a, "李秀英", "13800001111")
+
+
+def jpeg_bytes(*, with_gps: bool = False, size: tuple[int, int] = (2400, 1800)) -> bytes:
+    """A camera-like JPEG; with EXIF GPS tags when asked."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 40, 60))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    if with_gps:
+        exif[0x8825] = {1: "N", 2: (34.0, 34.0, 50.0), 3: "E", 4: (105.0, 43.0, 30.0)}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
