@@ -23,7 +23,7 @@ os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/fulian-bench-tree.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fulian.settings")
 os.environ.setdefault("FULIAN_ENV", "test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -100,6 +100,18 @@ def raw(sql: str, params: list[object]) -> Callable[[], object]:
     return run
 
 
+def count_queries(fn: Callable[[], object]) -> int:
+    seen: list[str] = []
+
+    def record(execute: Callable[..., object], sql: str, *args: object) -> object:
+        seen.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(record):
+        fn()
+    return len(seen)
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     build()
@@ -139,7 +151,8 @@ def main() -> None:
             "name search in province, first 50",
             lambda: list(Org.objects.in_subtree(province).search("tsz")[:50]),
             raw(
-                "SELECT * FROM orgs_org WHERE path BETWEEN %s AND %s AND search_text LIKE %s ORDER BY path LIMIT 50",
+                "SELECT * FROM orgs_org WHERE path BETWEEN %s AND %s AND search_text LIKE %s"
+                " ORDER BY path LIMIT 50",
                 [plo, phi, "%tsz%"],
             ),
         )
@@ -158,14 +171,10 @@ def main() -> None:
         ("children fragment (county, 15 towns)", f"/orgs/{county.pk}/children/"),
         ("search fragment 'tsz'", "/orgs/?q=tsz"),
     ):
-        queries: list[str] = []
-        with connection.execute_wrapper(
-            lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)
-        ):
-            client.get(url)
+        queries = count_queries(lambda u=url: client.get(u))
         seconds = timed(lambda u=url: client.get(u), 100)
         print(
-            f"{label:<44}{seconds * 1000:>10.2f} ms/request  {1 / seconds:>7.0f} req/s  {len(queries)} queries"
+            f"{label:<44}{seconds * 1000:>10.2f} ms/request {1 / seconds:>6.0f} req/s {queries} queries"
         )
 
 
