@@ -173,9 +173,8 @@ def main() -> None:
     ):
         queries = count_queries(lambda u=url: client.get(u))
         seconds = timed(lambda u=url: client.get(u), 100)
-        print(
-            f"{label:<44}{seconds * 1000:>10.2f} ms/request {1 / seconds:>6.0f} req/s {queries} queries"
-        )
+        rate = 1 / seconds
+        print(f"{label:<44}{seconds * 1000:>10.2f} ms/req {rate:>6.0f} req/s {queries} queries")
 
 
 if __name__ == "__main__":
