@@ -225,13 +225,14 @@ def load_visits(admin: User, accounts: dict[str, User]) -> int:
         if GuidanceVisit.objects.filter(org=district, date=date, subject=subject).exists():
             continue
         picks = rng.sample(range(len(FINDINGS)), 2)
+        names = "、".join(orgs[c].name for c in codes)
         visit = services.create_visit(
             actor=admin,
             org=district,
             visited=[orgs[c] for c in codes],
             date=date,
             subject=subject,
-            summary=f"区妇联到{'、'.join(orgs[c].name for c in codes)}实地查看、座谈交流，查漏补缺。",
+            summary=f"区妇联到{names}实地查看、座谈交流，查漏补缺。",
             visitor_names=VISITOR_NAMES,
             visitors=[admin],
             findings=[FINDINGS[p][0] for p in picks],
@@ -285,5 +286,6 @@ def load(stdout: Any) -> None:
     units, founded = load_units(admin)
     visits = load_visits(admin, accounts)
     stdout.write(
-        f"building: {units} units ({founded} founded an organisation), {visits} guidance visits created"
+        f"building: {units} units ({founded} founded an organisation), "
+        f"{visits} guidance visits created"
     )

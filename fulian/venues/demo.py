@@ -123,7 +123,8 @@ WORKROOMS = [
     ),
 ]
 
-# name, where: founded org name (enterprise) or org code (interest group), host, host name, established
+# name; where: a founded org's name (enterprise) or an org code (interest group);
+# host, host name, established
 MICRO_HOMES = [
     (
         "快递小哥妇女微家",
@@ -446,5 +447,6 @@ def load(stdout: Any) -> None:
     assessments = load_assessments(admin)
     tour = load_study_tour(admin)
     stdout.write(
-        f"venues: {standards} standards, {loader.created} venues, {assessments} assessments created; {tour}"
+        f"venues: {standards} standards, {loader.created} venues, "
+        f"{assessments} assessments created; {tour}"
     )
