@@ -487,6 +487,7 @@ def import_roster(
 
 def template_workbook() -> bytes:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
@@ -495,7 +496,7 @@ def template_workbook() -> bytes:
     ws.append(COLUMNS)
     for col, width in zip("ABCDEFGHIJK", (10, 6, 10, 22, 14, 12, 14, 14, 16, 12, 12), strict=True):
         ws.column_dimensions[col].width = width
-        ws[f"{col}1"].font = ws[f"{col}1"].font.copy(bold=True)
+        ws[f"{col}1"].font = Font(bold=True)
     # ID numbers, phones and codes are text, or Excel turns them into rounded numbers.
     for col in "DEI":
         for row in range(2, 2002):

@@ -9,13 +9,18 @@ from fulian.people.roster import COLUMNS
 from fulian.people.validators import make_id_number
 
 
+def birth_for(n: int) -> datetime.date:
+    return datetime.date(1960 + (n // 500) % 40, 1 + n % 12, 1 + n % 28)
+
+
 def id_for(n: int, *, female: bool = True, region: str = "620502") -> str:
-    return make_id_number(region, datetime.date(1980 + n % 20, 1 + n % 12, 1 + n % 28), 2 * n + (0 if female else 1))
+    """A distinct, well-formed ID number for every n below 20,000."""
+    return make_id_number(region, birth_for(n), 2 * (n % 500) + (0 if female else 1))
 
 
 def make_person(org, n: int, **extra) -> Person:
     person = Person(org=org, name=extra.pop("name", f"测试{n}"), gender="F", ethnicity="01",
-                    birth_date=datetime.date(1980 + n % 20, 1 + n % 12, 1 + n % 28), **extra)
+                    birth_date=birth_for(n), **extra)
     person.id_number = id_for(n)
     person.phone = f"138{n:08d}"
     person.refresh_search_text()
