@@ -5,12 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fulian.accounts.models import Role
 from fulian.accounts.services import grantable_roles
+from fulian.orgs.forms import OrgChoiceField
 from fulian.orgs.models import Org
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'　' * (obj.depth - 1)}{obj.name}"
 
 
 class UserForm(forms.Form):
@@ -28,8 +24,11 @@ class UserForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Org.objects.for_user(actor).filter(status="active")
-        self.fields["role"].choices = [(r.value, r.label) for r in grantable_roles(actor)]
+        org_field, role_field = self.fields["org"], self.fields["role"]
+        assert isinstance(org_field, forms.ModelChoiceField)
+        assert isinstance(role_field, forms.ChoiceField)
+        org_field.queryset = Org.objects.for_user(actor).filter(status="active")
+        role_field.choices = [(r.value, r.label) for r in grantable_roles(actor)]
         if creating:
             self.fields["password"].required = True
             del self.fields["is_active"]

@@ -69,4 +69,5 @@ class User(AbstractUser):
         return role_rank(self.role) if self.org_id else 0
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"org_id": self.org_id, "org_path": self.org.path if self.org_id else None}
+        org = self.org
+        return {"org_id": self.org_id, "org_path": org.path if org is not None else None}

@@ -1,5 +1,6 @@
 import datetime
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,11 +34,11 @@ class IndicatorsView(APIView):
                 scope.filter(pk=int(ref)).first() if ref.isdigit() and len(ref) < 10 else None
             )
             if org is None:
-                from django.http import Http404
-
                 raise Http404
         else:
             org = user_org(request.user)
+        if org is None:
+            raise Http404
         year_text = request.query_params.get("year", str(datetime.date.today().year))
         if not year_text.isdigit() or not 1949 <= int(year_text) <= 2100:
             raise ValidationError({"year": [_("年份无效。")]})

@@ -12,7 +12,9 @@ from fulian.orgs.models import Org, OrgKind, OrgStatus
 
 
 class OrgSerializer(serializers.ModelSerializer):
-    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        source="parent_id", read_only=True, allow_null=True
+    )
     parent_id = serializers.IntegerField(write_only=True, required=False)
     kind = serializers.ChoiceField(choices=OrgKind.choices)
 

@@ -16,14 +16,22 @@ class OrgForm(forms.Form):
     )
 
 
+class OrgChoiceField(forms.ModelChoiceField):
+    """A choice of orgs shown as an indented tree."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'　' * (obj.depth - 1)}{obj.name}"
+
+
 class MoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(label=_("移至"), queryset=Org.objects.none())
+    new_parent = OrgChoiceField(label=_("移至"), queryset=Org.objects.none())
 
     def __init__(self, *args: Any, actor: Any, org: Org, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = Org.objects.for_user(actor).filter(status="active").order_by("path")
-        self.fields["new_parent"].queryset = scope.exclude(path__startswith=org.path)
-        self.fields["new_parent"].label_from_instance = lambda o: f"{'　' * (o.depth - 1)}{o.name}"
+        field = self.fields["new_parent"]
+        assert isinstance(field, OrgChoiceField)
+        field.queryset = scope.exclude(path__startswith=org.path)
 
 
 class DissolveForm(forms.Form):

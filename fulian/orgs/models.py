@@ -94,7 +94,7 @@ class Org(MP_Node):
     class Meta:
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
-        # Children of a node: one depth and a path range. Without (depth, path) a root scans its subtree.
+        # Children: one depth and a path range; without (depth, path) a root scans its subtree.
         indexes = [models.Index(fields=["kind"]), models.Index(fields=["depth", "path"])]
 
     def __str__(self) -> str:

@@ -36,7 +36,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         )
     elif root is not None:
         context["children"] = list(Org.objects.get_children(root))
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         return render(request, "orgs/tree.html#results", context)
     return render(request, "orgs/tree.html", context)
 
