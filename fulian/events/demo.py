@@ -49,12 +49,12 @@ SYSTEM_TRAININGS = 39
 SYSTEM_TRAINING_ATTENDANCES = 987
 # campaign code, kind code, activities, months they fall in (empty: all year), title stems
 CAMPAIGN_PLAN = [
-    ("law_homes", "legal_publicity", 156, (), ("法律知识宣讲", "反家暴法宣传", "民法典进村入户", "法律咨询")),
+    ("law_homes", "legal_publicity", 156, (), ("法律知识宣讲", "反家暴法宣传", "民法典进村入户", "法律咨询")),  # noqa: E501
     ("women_classroom", "lecture", 45, (), ("新时代女性课堂", "巾帼宣讲进课堂")),
     ("good_voice", "lecture", 38, (), ("巾帼好声音宣讲", "巾帼好声音·百姓故事会")),
-    ("growing_together", "family_education", 47, (), ("携手成长·家庭教育讲座", "携手成长·亲子活动")),
-    ("love_home", "pairing_visit", 224, (1, 2, 6, 7, 8), ("把爱带回家·关爱留守儿童", "把爱带回家·寒暑假陪伴")),
-    ("beautiful_homes", "cleaning", 305, (), ("巾帼共建美丽家园·清洁行动", "美丽庭院创建", "人居环境整治")),
+    ("growing_together", "family_education", 47, (), ("携手成长·家庭教育讲座", "携手成长·亲子活动")),  # noqa: E501
+    ("love_home", "pairing_visit", 224, (1, 2, 6, 7, 8), ("把爱带回家·关爱留守儿童", "把爱带回家·寒暑假陪伴")),  # noqa: E501
+    ("beautiful_homes", "cleaning", 305, (), ("巾帼共建美丽家园·清洁行动", "美丽庭院创建", "人居环境整治")),  # noqa: E501
 ]  # fmt: skip
 TRAINING_TITLES = ("集中学习", "以会代训", "专题讲座")
 TRAINING_TOPICS = (
@@ -329,7 +329,8 @@ def _meeting(district: Org, rng: random.Random, actor: Any, existing: set[uuid.U
         return False
     day = datetime.date(YEAR, 2, 16)
     activity = Activity.objects.create(
-        idempotency_key=k, created_by=actor, org=district, kind=ActivityKind.objects.get(code="meeting"),
+        idempotency_key=k, created_by=actor, org=district,
+        kind=ActivityKind.objects.get(code="meeting"),
         title="秦州区妇联八届二次执委（扩大）会议", start=at(day, 9), end=at(day, 12),
         place="秦州区妇联会议室", meeting_type=MeetingType.EXPANDED_PLENARY,
         audiences=["executives", "chairs"],

@@ -66,6 +66,11 @@ def require_edit(actor: Any, org: Org) -> None:
         raise PermissionDenied
 
 
+def _people_for(actor: Any) -> Any:
+    """The people an actor may name (all of them for the system)."""
+    return Person.objects.all() if actor is None else Person.objects.for_user(actor)
+
+
 def require_configure(actor: Any) -> None:
     if actor is not None and not actor.has_perm("fulian.configure"):
         raise PermissionDenied
@@ -715,7 +720,7 @@ def check_in_person(
 ) -> CheckinResult:
     """The organiser checks a person in by hand (the same one-per-session rule)."""
     require_edit(actor, session.activity.org)
-    if not Person.objects.for_user(actor).filter(pk=person.pk).exists():
+    if not _people_for(actor).filter(pk=person.pk).exists():
         raise PermissionDenied
 
     def make() -> Attendance:
@@ -773,7 +778,7 @@ def confirm_attendance(
         person.refresh_search_text()
         person.save()
     if person is not None:
-        if not Person.objects.for_user(actor).filter(pk=person.pk).exists():
+        if not _people_for(actor).filter(pk=person.pk).exists():
             raise PermissionDenied
         clash = Attendance.objects.filter(session=attendance.session, person=person).exclude(
             pk=attendance.pk
@@ -895,7 +900,7 @@ def _enrol_one(
 def enrol_people(*, actor: Any, training: TrainingClass, people: Iterable[Any]) -> int:
     """Enrol people from the rosters (approved at once). Returns how many were new."""
     require_edit(actor, training.activity.org)
-    scope = Person.objects.for_user(actor) if actor is not None else Person.objects.all()
+    scope = _people_for(actor)
     chosen = list(people)
     visible = set(scope.filter(pk__in=[p.pk for p in chosen]).values_list("pk", flat=True))
     if len(visible) != len({p.pk for p in chosen}):
