@@ -18,7 +18,7 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_divisions
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	FULIAN_DEFAULT_YEAR=$${FULIAN_DEFAULT_YEAR:-2023} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ Development generates its secret key and personal-data keys into ``var/`` on fir
 use; production refuses to start without them.
 """
 
+import datetime
 import json
 import secrets
 from datetime import timedelta
@@ -288,6 +289,8 @@ SPECTACULAR_SETTINGS = {
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# The year pages and reports show unless the user picks another (the demo data is of 2023).
+FULIAN_DEFAULT_YEAR = env.int("FULIAN_DEFAULT_YEAR", default=datetime.date.today().year)
 # Where the bundled NBS division data lives (see docs/data-sources.md).
 FULIAN_DIVISIONS_DIR = BASE_DIR / "fulian" / "orgs" / "data"
 # Map tiles come from the intranet's own tile service; none means markers on a plain background.

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -13,21 +14,47 @@ from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from fulian.accounts.models import User
+from fulian.core.indicators import evaluate
+from fulian.core.registry import PILLARS
 from fulian.core.scope import user_org
 from fulian.orgs.models import Org, OrgKind
 
 
+def _year(value: str | None) -> int:
+    if value and value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    return int(settings.FULIAN_DEFAULT_YEAR)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's workspace: their org and what its subtree holds."""
+    """The user's workspace: their org, what its subtree holds, and the year's indicators."""
     org = user_org(request.user)
-    counts = (
-        dict(Org.objects.in_subtree(org).values_list("kind").annotate(n=Count("pk")).order_by())
-        if org
-        else {}
+    year = _year(request.GET.get("year"))
+    if org is None:
+        return render(request, "core/home.html", {"org": None})
+    counts = dict(
+        Org.objects.in_subtree(org).values_list("kind").annotate(n=Count("pk")).order_by()
     )
-    by_kind = [(kind.label, counts[kind.value]) for kind in OrgKind if counts.get(kind.value)]
-    return render(request, "core/home.html", {"org": org, "by_kind": by_kind})
+    by_kind = [(str(kind.label), counts[kind.value]) for kind in OrgKind if counts.get(kind.value)]
+    pillars = []
+    values = evaluate(org, year)
+    for key, label in PILLARS.items():
+        rows = [(i, v) for i, v in values if i.pillar == key]
+        if rows:
+            pillars.append((label, rows))
+    return render(
+        request,
+        "core/home.html",
+        {
+            "org": org,
+            "year": year,
+            "years": range(int(settings.FULIAN_DEFAULT_YEAR) + 1, 2019, -1),
+            "by_kind": by_kind,
+            "chart": {"labels": [k for k, _ in by_kind], "values": [n for _, n in by_kind]},
+            "pillars": pillars,
+        },
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
