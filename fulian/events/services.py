@@ -83,10 +83,21 @@ def as_datetime(value: datetime.date | datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time()))
 
 
+def ensure_defaults() -> None:
+    """Install the default kinds, campaigns and series if missing (the data migration
+    does; a database flushed by a test, or restored without them, may lack them)."""
+    from fulian.events.defaults import install
+
+    install(ActivityKind, Campaign, TrainingSeries)
+
+
 def _kind(kind: ActivityKind | str) -> ActivityKind:
     if isinstance(kind, ActivityKind):
         return kind
     found = ActivityKind.objects.filter(code=kind).first()
+    if found is None and not ActivityKind.objects.exists():
+        ensure_defaults()
+        found = ActivityKind.objects.filter(code=kind).first()
     if found is None:
         raise ValidationError({"kind": _("活动类型不存在。")})
     return found
@@ -98,6 +109,9 @@ def _campaign(campaign: Campaign | str | None) -> Campaign | None:
     if campaign == "":
         return None
     found = Campaign.objects.filter(code=campaign).first()
+    if found is None and not Campaign.objects.exists():
+        ensure_defaults()
+        found = Campaign.objects.filter(code=campaign).first()
     if found is None:
         raise ValidationError({"campaign": _("活动品牌不存在。")})
     return found
@@ -407,6 +421,8 @@ def create_training(
     if not 1 <= completion_percent <= 100:
         raise ValidationError({"completion_percent": _("结业出勤比例应在 1 到 100 之间。")})
     if isinstance(series, str):
+        if not TrainingSeries.objects.exists():
+            ensure_defaults()
         series = TrainingSeries.objects.filter(code=series).first()
     activity = create_activity(
         actor=actor,

@@ -23,6 +23,17 @@ def make_person(org: Any, name: str, phone: str = "") -> Person:
     return person
 
 
+@pytest.fixture(autouse=True)
+def _event_defaults(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser journeys, races) flush the database afterwards, and
+    with it the kinds and campaigns the data migration installed: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        transactional = marker.kwargs.get("transaction", False)
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        services.ensure_defaults()
+
+
 @pytest.fixture
 def training(cast: Any) -> Any:
     """A two-session class of 皂郊镇 on 2023-08-29."""
