@@ -94,6 +94,8 @@ class Venue(OrgAuditMixin, models.Model):
         indexes = [
             models.Index(fields=["type", "established"]),
             models.Index(fields=["is_model_site"]),
+            # The public directory's "near me" searches a box around a point.
+            models.Index(fields=["latitude", "longitude"]),
         ]
 
     def __str__(self) -> str:

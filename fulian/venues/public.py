@@ -14,7 +14,7 @@ from typing import Any
 
 from fulian.core.scope import subtree_bounds
 from fulian.orgs.models import Org, OrgKind
-from fulian.venues.models import Venue, VenueStatus
+from fulian.venues.models import Venue, VenueHost, VenueStatus, VenueType
 
 TOWN_KINDS = (OrgKind.TOWN, OrgKind.STREET)
 VILLAGE_KINDS = (OrgKind.VILLAGE, OrgKind.COMMUNITY)
@@ -53,7 +53,25 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 
 def public_queryset() -> Any:
-    return Venue.objects.filter(listed_publicly=True, status=VenueStatus.OPEN).select_related("org")
+    return Venue.objects.filter(listed_publicly=True, status=VenueStatus.OPEN)
+
+
+FIELDS = (
+    "id",
+    "name",
+    "type",
+    "host",
+    "shared",
+    "address",
+    "latitude",
+    "longitude",
+    "opening_hours",
+    "contact_phone",
+    "org__path",
+)
+LIST_LIMIT = 200
+KM_PER_DEGREE = 111.0
+MAX_SPAN = 5.0  # degrees: beyond about 550 km, search everything
 
 
 def find(
@@ -64,47 +82,74 @@ def find(
     lng: Decimal | float | None = None,
 ) -> list[PublicVenue]:
     """Venues in an area (a town or village subtree) and of a type; with a location, the
-    nearest first (at most NEAR_LIMIT), otherwise by name."""
+    nearest first (at most NEAR_LIMIT), otherwise by name (at most LIST_LIMIT)."""
     qs = public_queryset()
     if area is not None:
         qs = qs.filter(org__path__range=subtree_bounds(area.path))
     if type:
         qs = qs.filter(type=type)
-    venues = list(qs.order_by("name", "pk"))
-    areas = _areas(v.org.path for v in venues)
-    rows = []
-    for v in venues:
-        dist = None
-        if lat is not None and lng is not None and v.has_location:
-            dist = round(
-                distance_km(float(lat), float(lng), float(v.latitude), float(v.longitude)), 2
-            )
-        town, village = _area_names(v.org.path, areas)
-        rows.append(
+    if lat is not None and lng is not None:
+        rows = _nearest(qs, float(lat), float(lng))
+    else:
+        rows = [(row, None) for row in qs.order_by("name", "pk").values_list(*FIELDS)[:LIST_LIMIT]]
+    areas = _areas(row[10] for row, _d in rows)
+    types, hosts = dict(VenueType.choices), dict(VenueHost.choices)
+    result = []
+    for row, dist in rows:
+        town, village = _area_names(row[10], areas)
+        result.append(
             PublicVenue(
-                id=v.pk,
-                name=v.name,
-                type=v.type,
-                type_label=str(v.get_type_display()),
-                host=v.host,
-                host_label=str(v.get_host_display()),
-                shared=v.shared,
-                address=v.address,
-                latitude=float(v.latitude) if v.latitude is not None else None,
-                longitude=float(v.longitude) if v.longitude is not None else None,
-                opening_hours=v.opening_hours,
-                contact_phone=v.contact_phone,
+                id=row[0],
+                name=row[1],
+                type=row[2],
+                type_label=str(types.get(row[2], "")),
+                host=row[3],
+                host_label=str(hosts.get(row[3], "")),
+                shared=row[4],
+                address=row[5],
+                latitude=float(row[6]) if row[6] is not None else None,
+                longitude=float(row[7]) if row[7] is not None else None,
+                opening_hours=row[8],
+                contact_phone=row[9],
                 town=town,
                 village=village,
-                distance_km=dist,
+                distance_km=None if dist is None else round(dist, 2),
             )
         )
-    if lat is not None and lng is not None:
-        rows = sorted(
-            (r for r in rows if r.distance_km is not None), key=lambda r: r.distance_km or 0
+    return result
+
+
+def _nearest(qs: Any, lat: float, lng: float) -> list[tuple[tuple[Any, ...], float]]:
+    """The NEAR_LIMIT venues nearest to a point. A box around the point grows until it
+    holds enough venues within the circle it encloses, so distances are computed for few
+    rows and the result is exact."""
+    located = qs.filter(latitude__isnull=False, longitude__isnull=False)
+    span = 0.05
+    while True:
+        lng_span = span / max(math.cos(math.radians(lat)), 0.01)
+        box = located
+        if span < MAX_SPAN:
+            box = located.filter(
+                latitude__range=(Decimal(f"{lat - span:.6f}"), Decimal(f"{lat + span:.6f}")),
+                longitude__range=(
+                    Decimal(f"{lng - lng_span:.6f}"),
+                    Decimal(f"{lng + lng_span:.6f}"),
+                ),
+            )
+        scored = sorted(
+            (
+                (row, distance_km(lat, lng, float(row[6]), float(row[7])))
+                for row in box.values_list(*FIELDS)
+            ),
+            key=lambda pair: (pair[1], pair[0][0]),
         )
-        rows = rows[:NEAR_LIMIT]
-    return rows
+        radius = span * KM_PER_DEGREE * 0.99
+        inside = [pair for pair in scored if pair[1] <= radius]
+        if span >= MAX_SPAN:
+            return scored[:NEAR_LIMIT]
+        if len(inside) >= NEAR_LIMIT:
+            return inside[:NEAR_LIMIT]
+        span *= 4
 
 
 def _areas(paths: Any) -> dict[str, Org]:
