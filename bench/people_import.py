@@ -48,10 +48,21 @@ def roster(villages: list[str]) -> bytes:
     ws.append(COLUMNS)
     for n in range(ROWS):
         birth = datetime.date(1960 + n % 40, 1 + n % 12, 1 + n // 480 % 28)
-        ws.append([
-            f"测试{n}", "女", "汉族", make_id_number("620502", birth, 2 * (n % 480)), f"139{n:08d}",
-            "大学本科", "中共党员", "农民", villages[n % len(villages)], "执委", "2021-06-01",
-        ])  # fmt: skip
+        ws.append(
+            [
+                f"测试{n}",
+                "女",
+                "汉族",
+                make_id_number("620502", birth, 2 * (n % 480)),
+                f"139{n:08d}",
+                "大学本科",
+                "中共党员",
+                "农民",
+                villages[n % len(villages)],
+                "执委",
+                "2021-06-01",
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -63,7 +74,9 @@ def main() -> None:
     with transaction.atomic():
         Position.objects.all().delete()
         Person.objects.all().delete()
-    villages = list(Org.objects.filter(kind__in=["village", "community"]).values_list("code", flat=True))
+    villages = list(
+        Org.objects.filter(kind__in=["village", "community"]).values_list("code", flat=True)
+    )
     data = roster(villages)
     print(f"{connection.vendor}: {ROWS} rows, {len(data) / 1024:.0f} KiB")
 
@@ -82,9 +95,23 @@ def main() -> None:
     # The floor: the same number of rows of the same width, inserted raw in one transaction.
     person = Person.objects.first()
     assert person is not None
-    columns = ["org_id", "name", "gender", "ethnicity", "birth_date", "id_number_cipher", "id_number_index",
-               "phone_cipher", "phone_index", "education", "political_status", "sector", "search_text",
-               "created_at", "updated_at"]  # fmt: skip
+    columns = [
+        "org_id",
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "id_number_cipher",
+        "id_number_index",
+        "phone_cipher",
+        "phone_index",
+        "education",
+        "political_status",
+        "sector",
+        "search_text",
+        "created_at",
+        "updated_at",
+    ]
     values = [getattr(person, c) for c in columns]
     rows = [[*values[:6], f"{n:064d}", *values[7:]] for n in range(ROWS)]
     with transaction.atomic():
@@ -93,11 +120,16 @@ def main() -> None:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO people_person ({', '.join(columns)}) VALUES ({marks})", rows)
+            cursor.executemany(
+                f"INSERT INTO people_person ({', '.join(columns)}) VALUES ({marks})", rows
+            )
         floor = time.perf_counter() - started
         transaction.set_rollback(True)
     print(f"raw insert:    {floor:6.2f} s  (floor: {ROWS} rows, no checks, no crypto)")
-    print(f"ratio first import / raw insert: {first / floor:.0f}x; budget 10 s: {'met' if first < 10 else 'MISSED'}")
+    print(
+        f"ratio first import / raw insert: {first / floor:.0f}x; "
+        f"budget 10 s: {'met' if first < 10 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -41,9 +41,20 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "org", "org_name", "name", "gender", "ethnicity", "age", "id_number", "phone",
-            "education", "political_status", "sector", "talent_tags",
-        ]  # fmt: skip
+            "id",
+            "org",
+            "org_name",
+            "name",
+            "gender",
+            "ethnicity",
+            "age",
+            "id_number",
+            "phone",
+            "education",
+            "political_status",
+            "sector",
+            "talent_tags",
+        ]
 
     def get_age(self, person: Person) -> int | None:
         return person.age_on(datetime.date.today())
@@ -119,9 +130,12 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         body = RevealSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         value = services.reveal(
-            actor=request.user, person=person, field=body.validated_data["field"],
-            reason=body.validated_data["reason"], request=request,
-        )  # fmt: skip
+            actor=request.user,
+            person=person,
+            field=body.validated_data["field"],
+            reason=body.validated_data["reason"],
+            request=request,
+        )
         return Response(
             {"field": body.validated_data["field"], "value": value},
             headers={"Cache-Control": "no-store"},
@@ -142,9 +156,19 @@ class PositionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Position
         fields = [
-            "id", "person", "person_name", "org", "org_name", "kind", "part_time", "grid", "start",
-            "end", "current", "election",
-        ]  # fmt: skip
+            "id",
+            "person",
+            "person_name",
+            "org",
+            "org_name",
+            "kind",
+            "part_time",
+            "grid",
+            "start",
+            "end",
+            "current",
+            "election",
+        ]
 
     def get_current(self, position: Position) -> bool:
         return position.is_current()
@@ -228,9 +252,17 @@ class CongressSerializer(serializers.ModelSerializer):
     class Meta:
         model = Congress
         fields = [
-            "id", "org", "org_name", "number", "name", "start_date", "end_date", "delegates_due",
-            "delegates_present", "delegates",
-        ]  # fmt: skip
+            "id",
+            "org",
+            "org_name",
+            "number",
+            "name",
+            "start_date",
+            "end_date",
+            "delegates_due",
+            "delegates_present",
+            "delegates",
+        ]
 
 
 class CongressViewSet(viewsets.ReadOnlyModelViewSet):
@@ -258,17 +290,25 @@ class CongressViewSet(viewsets.ReadOnlyModelViewSet):
                 "total": tables[0].total if tables else 0,
                 "dimensions": [
                     {
-                        "dimension": t.dimension, "label": t.label, "total": t.total,
+                        "dimension": t.dimension,
+                        "label": t.label,
+                        "total": t.total,
                         "rows": [
-                            {"category": r.category, "label": r.label, "count": r.count,
-                             "percent": r.percent, "target": r.target, "shortfall": r.shortfall}
+                            {
+                                "category": r.category,
+                                "label": r.label,
+                                "count": r.count,
+                                "percent": r.percent,
+                                "target": r.target,
+                                "shortfall": r.shortfall,
+                            }
                             for r in t.rows
                         ],
                     }
                     for t in tables
                 ],
             }
-        )  # fmt: skip
+        )
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -287,10 +327,21 @@ class ElectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Election
         fields = [
-            "id", "congress", "name", "seats", "contested", "margin_percent", "held_on",
-            "ballots_issued", "ballots_returned", "term_years", "status", "threshold",
-            "required_candidates", "candidates",
-        ]  # fmt: skip
+            "id",
+            "congress",
+            "name",
+            "seats",
+            "contested",
+            "margin_percent",
+            "held_on",
+            "ballots_issued",
+            "ballots_returned",
+            "term_years",
+            "status",
+            "threshold",
+            "required_candidates",
+            "candidates",
+        ]
 
     def get_threshold(self, election: Election) -> int:
         return services.vote_threshold(election)

@@ -23,9 +23,15 @@ class PeopleConfig(AppConfig):
             m2m_fields={"talent_tags"},
         )
         for model in (
-            m.Position, m.Grid, m.CommitteeTerm, m.Congress, m.Delegate, m.Election, m.Candidate,
+            m.Position,
+            m.Grid,
+            m.CommitteeTerm,
+            m.Congress,
+            m.Delegate,
+            m.Election,
+            m.Candidate,
             m.RosterImport,
-        ):  # fmt: skip
+        ):
             auditlog.register(model)
 
         registry.nav_item("team", _("人员"), "people:list", order=10)

@@ -21,7 +21,6 @@ from fulian.core.text import search_key
 from fulian.orgs.models import Org, OrgKind
 from fulian.people import services
 from fulian.people.models import (
-    ETHNICITY_CHOICES,
     CommitteeTerm,
     Congress,
     Delegate,
@@ -44,14 +43,25 @@ SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶贺顾毛郝龚邵"
 )
-GIVEN = "秀英兰芳红霞丽玲娟燕萍梅琴华艳敏静婷雪慧淑珍莉佳颖洁倩荣翠凤桂春月云晓亚玉彩娜宁娥雯琳蓉瑞欣怡悦"
+GIVEN = (
+    "秀英兰芳红霞丽玲娟燕萍梅琴华艳敏静婷雪慧淑珍莉佳颖洁倩荣翠凤桂春"
+    "月云晓亚玉彩娜宁娥雯琳蓉瑞欣怡悦"
+)
 ETHNICITY_WEIGHTS = [("01", 900), ("03", 70), ("04", 10), ("11", 10), ("02", 5), ("15", 5)]
 EDUCATION_WEIGHTS = [
-    ("postgraduate", 4), ("bachelor", 30), ("college", 30), ("secondary", 24), ("junior", 12),
-]  # fmt: skip
+    ("postgraduate", 4),
+    ("bachelor", 30),
+    ("college", 30),
+    ("secondary", 24),
+    ("junior", 12),
+]
 POLITICAL_WEIGHTS = [
-    ("cpc", 55), ("cpc_probationary", 3), ("league", 6), ("democratic", 2), ("masses", 34),
-]  # fmt: skip
+    ("cpc", 55),
+    ("cpc_probationary", 3),
+    ("league", 6),
+    ("democratic", 2),
+    ("masses", 34),
+]
 VILLAGE_SECTORS = [
     ("farmer", 70),
     ("worker", 6),
@@ -107,10 +117,16 @@ class _Maker:
         self.used_phones.add(phone)
         name = self.name()
         person = Person(
-            org=org, name=name, gender="F", ethnicity=self.pick(ETHNICITY_WEIGHTS), birth_date=birth,
-            education=self.pick(EDUCATION_WEIGHTS), political_status=self.pick(POLITICAL_WEIGHTS),
-            sector=self.pick(sectors), search_text=search_key(name),
-        )  # fmt: skip
+            org=org,
+            name=name,
+            gender="F",
+            ethnicity=self.pick(ETHNICITY_WEIGHTS),
+            birth_date=birth,
+            education=self.pick(EDUCATION_WEIGHTS),
+            political_status=self.pick(POLITICAL_WEIGHTS),
+            sector=self.pick(sectors),
+            search_text=search_key(name),
+        )
         person.id_number = number
         person.phone = phone
         self.people.append(person)
@@ -215,7 +231,7 @@ def load(stdout: Any) -> None:
         ]
         Position.objects.bulk_create(positions, batch_size=1000)
         terms = {}
-        for p, o, k, _pt, s, _g in plan:
+        for _p, o, k, _pt, s, _g in plan:
             if k == PositionKind.CHAIR:
                 terms[o.pk] = CommitteeTerm(
                     org=o, number=None, start=s, years=5, end=add_years(s, 5)
@@ -242,9 +258,15 @@ def _congress(
     rng: random.Random,
 ) -> tuple[Congress, list[Delegate]]:
     congress = services.create_congress(
-        actor=actor, org=district, number=8, name="秦州区第八次妇女代表大会", start_date=CONGRESS_DATE,
-        end_date=CONGRESS_DATE + datetime.timedelta(days=1), delegates_due=DELEGATES, delegates_present=160,
-    )  # fmt: skip
+        actor=actor,
+        org=district,
+        number=8,
+        name="秦州区第八次妇女代表大会",
+        start_date=CONGRESS_DATE,
+        end_date=CONGRESS_DATE + datetime.timedelta(days=1),
+        delegates_due=DELEGATES,
+        delegates_present=160,
+    )
     town_seats = DELEGATES - sum(len(v) for v in system_people.values())
     chosen: list[tuple[Person, str, bool]] = []
     per_town = [town_seats // len(towns)] * len(towns)
@@ -264,9 +286,12 @@ def _congress(
         raise AssertionError(f"demo congress has {len(delegates)} delegates, not {DELEGATES}")
     Delegate.objects.bulk_create(delegates)
     for dimension, category, share in [
-        ("ethnicity", "03", 5), ("political", "masses", 30), ("frontline", "yes", 60),
-        ("age", "le35", 20), ("sector", "new_sector", 10),
-    ]:  # fmt: skip
+        ("ethnicity", "03", 5),
+        ("political", "masses", 30),
+        ("frontline", "yes", 60),
+        ("age", "le35", 20),
+        ("sector", "new_sector", 10),
+    ]:
         services.set_target(
             actor=actor, congress=congress, dimension=dimension, category=category, min_share=share
         )
@@ -275,9 +300,13 @@ def _congress(
 
 def _election(congress: Congress, delegates: list[Delegate], actor: Any, rng: random.Random) -> Any:
     election = services.create_election(
-        actor=actor, congress=congress, name="秦州区妇联第八届执行委员会选举", seats=EXECUTIVES,
-        held_on=CONGRESS_DATE + datetime.timedelta(days=1), margin_percent=5,
-    )  # fmt: skip
+        actor=actor,
+        congress=congress,
+        name="秦州区妇联第八届执行委员会选举",
+        seats=EXECUTIVES,
+        held_on=CONGRESS_DATE + datetime.timedelta(days=1),
+        margin_percent=5,
+    )
     pool = [d.person for d in delegates]
     candidates = services.add_candidates(
         actor=actor, election=election, people=rng.sample(pool, CANDIDATES)
@@ -301,7 +330,12 @@ def _election(congress: Congress, delegates: list[Delegate], actor: Any, rng: ra
         (elected[2], PositionKind.VICE_CHAIR, True),
     ]:
         services.add_position(
-            actor=actor, person=candidate.person, org=congress.org, kind=kind, start=start, end=end,
+            actor=actor,
+            person=candidate.person,
+            org=congress.org,
+            kind=kind,
+            start=start,
+            end=end,
             part_time=part_time,
-        )  # fmt: skip
+        )
     return election

@@ -49,9 +49,11 @@ class PersonForm(forms.Form):
         label=_("职业类别"), choices=[("", "—"), *Sector.choices], required=False
     )
     talent_tags = forms.ModelMultipleChoiceField(
-        label=_("人才类别"), queryset=TalentTag.objects.all(), required=False,
+        label=_("人才类别"),
+        queryset=TalentTag.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,12 +65,17 @@ class PersonEditForm(PersonForm):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         initial = {
-            "org": person.org_id, "name": person.name, "gender": person.gender,
-            "ethnicity": person.ethnicity, "id_number": person.masked_id_number,
-            "phone": person.masked_phone, "education": person.education,
-            "political_status": person.political_status, "sector": person.sector,
+            "org": person.org_id,
+            "name": person.name,
+            "gender": person.gender,
+            "ethnicity": person.ethnicity,
+            "id_number": person.masked_id_number,
+            "phone": person.masked_phone,
+            "education": person.education,
+            "political_status": person.political_status,
+            "sector": person.sector,
             "talent_tags": list(person.talent_tags.all()),
-        }  # fmt: skip
+        }
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["org"].disabled = True
         self.fields["id_number"].help_text = _("显示为脱敏号码；不修改则保留原号码。")

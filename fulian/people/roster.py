@@ -39,9 +39,18 @@ from fulian.people.models import (
 from fulian.people.validators import parse_id_number, parse_phone
 
 COLUMNS = [
-    "姓名", "性别", "民族", "身份证号", "手机号", "学历", "政治面貌", "职业类别", "所属组织代码",
-    "职务", "任职开始",
-]  # fmt: skip
+    "姓名",
+    "性别",
+    "民族",
+    "身份证号",
+    "手机号",
+    "学历",
+    "政治面貌",
+    "职业类别",
+    "所属组织代码",
+    "职务",
+    "任职开始",
+]
 MAX_ROWS = 20000
 
 GENDERS = {"女": Gender.FEMALE, "女性": Gender.FEMALE, "男": Gender.MALE, "男性": Gender.MALE}
@@ -52,28 +61,59 @@ for _code, _name in ETHNICITY_CHOICES:
         ETHNICITIES[_name[:-1]] = _code
 ETHNICITIES["汉"] = "01"
 EDUCATIONS = {str(c.label): c.value for c in Education} | {
-    "博士": "postgraduate", "硕士": "postgraduate", "博士研究生": "postgraduate",
-    "硕士研究生": "postgraduate", "本科": "bachelor", "大学": "bachelor", "大专": "college",
-    "专科": "college", "高中": "secondary", "中专": "secondary", "中职": "secondary",
-    "技校": "secondary", "职高": "secondary", "高中及中专": "secondary", "初中": "junior",
-    "小学": "junior", "初中及以下": "junior", "小学及以下": "junior",
-}  # fmt: skip
+    "博士": "postgraduate",
+    "硕士": "postgraduate",
+    "博士研究生": "postgraduate",
+    "硕士研究生": "postgraduate",
+    "本科": "bachelor",
+    "大学": "bachelor",
+    "大专": "college",
+    "专科": "college",
+    "高中": "secondary",
+    "中专": "secondary",
+    "中职": "secondary",
+    "技校": "secondary",
+    "职高": "secondary",
+    "高中及中专": "secondary",
+    "初中": "junior",
+    "小学": "junior",
+    "初中及以下": "junior",
+    "小学及以下": "junior",
+}
 POLITICAL = {str(c.label): c.value for c in PoliticalStatus} | {
-    "党员": "cpc", "中国共产党党员": "cpc", "预备党员": "cpc_probationary", "团员": "league",
-    "共青团员": "league", "群众": "masses", "无党派人士": "masses", "民革": "democratic",
-    "民盟": "democratic", "民建": "democratic", "民进": "democratic", "农工党": "democratic",
-    "致公党": "democratic", "九三学社": "democratic", "台盟": "democratic",
-}  # fmt: skip
+    "党员": "cpc",
+    "中国共产党党员": "cpc",
+    "预备党员": "cpc_probationary",
+    "团员": "league",
+    "共青团员": "league",
+    "群众": "masses",
+    "无党派人士": "masses",
+    "民革": "democratic",
+    "民盟": "democratic",
+    "民建": "democratic",
+    "民进": "democratic",
+    "农工党": "democratic",
+    "致公党": "democratic",
+    "九三学社": "democratic",
+    "台盟": "democratic",
+}
 SECTORS = {str(c.label): c.value for c in Sector} | {
-    "专技人员": "professional", "专业技术": "professional", "三新": "new_sector",
-    "三新组织": "new_sector", "新兴领域": "new_sector",
-}  # fmt: skip
+    "专技人员": "professional",
+    "专业技术": "professional",
+    "三新": "new_sector",
+    "三新组织": "new_sector",
+    "新兴领域": "new_sector",
+}
 POSITIONS = {str(c.label): (c.value, False) for c in PositionKind} | {
-    "专职副主席": ("vice_chair", False), "兼职副主席": ("vice_chair", True),
-    "执行委员": ("executive", False), "执委委员": ("executive", False),
-    "妇联主席": ("chair", False), "妇联副主席": ("vice_chair", False),
-    "妇联执委": ("executive", False), "妇联专干": ("staff_officer", False),
-}  # fmt: skip
+    "专职副主席": ("vice_chair", False),
+    "兼职副主席": ("vice_chair", True),
+    "执行委员": ("executive", False),
+    "执委委员": ("executive", False),
+    "妇联主席": ("chair", False),
+    "妇联副主席": ("vice_chair", False),
+    "妇联执委": ("executive", False),
+    "妇联专干": ("staff_officer", False),
+}
 DATE_FORMATS = (
     "%Y-%m-%d",
     "%Y/%m/%d",
@@ -95,8 +135,10 @@ class RowError:
 
     def __str__(self) -> str:
         return _("第%(row)d行「%(column)s」：%(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message,
-        }  # fmt: skip
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -327,9 +369,20 @@ def _parse_row(
     if len(errors) > before or info is None or org is None:
         return None
     return RosterRow(
-        offset, name, gender or info.gender, ethnicity, info.number, info.birth_date, phone,
-        education, political, sector, org, position, start,
-    )  # fmt: skip
+        offset,
+        name,
+        gender or info.gender,
+        ethnicity,
+        info.number,
+        info.birth_date,
+        phone,
+        education,
+        political,
+        sector,
+        org,
+        position,
+        start,
+    )
 
 
 def _match_existing(plan: RosterPlan, actor: Any) -> None:
@@ -382,17 +435,34 @@ def apply_plan(plan: RosterPlan, *, actor: Any = None, filename: str = "") -> Im
         raise PermissionDenied
     new: list[Person] = []
     changed: list[Person] = []
-    fields = ["org", "name", "gender", "ethnicity", "birth_date", "education", "political_status",
-              "sector", "search_text", "phone_cipher", "phone_index", "updated_at"]  # fmt: skip
+    fields = [
+        "org",
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "education",
+        "political_status",
+        "sector",
+        "search_text",
+        "phone_cipher",
+        "phone_index",
+        "updated_at",
+    ]
     for row in plan.rows:
         person = row.existing
         if person is None:
             person = Person(
-                org=row.org, name=row.name, gender=row.gender, ethnicity=row.ethnicity,
-                birth_date=row.birth_date, education=row.education,
-                political_status=row.political_status, sector=row.sector,
+                org=row.org,
+                name=row.name,
+                gender=row.gender,
+                ethnicity=row.ethnicity,
+                birth_date=row.birth_date,
+                education=row.education,
+                political_status=row.political_status,
+                sector=row.sector,
                 search_text=search_key(row.name),
-            )  # fmt: skip
+            )
             person.id_number = row.id_number
             person.phone = row.phone
             new.append(person)
@@ -418,9 +488,14 @@ def apply_plan(plan: RosterPlan, *, actor: Any = None, filename: str = "") -> Im
     orgs = {r.org.pk: r.org for r in plan.rows}
     record_org = actor.org if actor is not None else _common_ancestor(list(orgs.values()))
     RosterImport.objects.create(
-        org=record_org, actor=actor, filename=filename[:200], rows=len(plan.rows),
-        created=len(new), updated=len(changed), positions=len(positions),
-    )  # fmt: skip
+        org=record_org,
+        actor=actor,
+        filename=filename[:200],
+        rows=len(plan.rows),
+        created=len(new),
+        updated=len(changed),
+        positions=len(positions),
+    )
     return ImportResult(len(plan.rows), len(new), len(changed), len(positions))
 
 
@@ -431,8 +506,17 @@ def _now() -> datetime.datetime:
 
 
 def _snapshot(p: Person) -> tuple[Any, ...]:
-    return (p.org_id, p.name, p.gender, p.ethnicity, p.birth_date, p.education,
-            p.political_status, p.sector, p.phone_index)  # fmt: skip
+    return (
+        p.org_id,
+        p.name,
+        p.gender,
+        p.ethnicity,
+        p.birth_date,
+        p.education,
+        p.political_status,
+        p.sector,
+        p.phone_index,
+    )
 
 
 def _new_positions(rows: Iterable[RosterRow]) -> list[Position]:
@@ -547,17 +631,27 @@ def _export(people: Iterable[Person], *, reveal: bool, workbook: Any) -> bytes:
     }
     today = datetime.date.today()
     for p in people:
-        current = [pos for pos in p.positions.all() if pos.is_current(today) and pos.org_id == p.org_id]
+        current = [
+            pos for pos in p.positions.all() if pos.is_current(today) and pos.org_id == p.org_id
+        ]
         pos = current[0] if current else None
         id_number = p.id_number if reveal else p.masked_id_number
         phone = p.phone if reveal else p.masked_phone
-        ws.append([
-            p.name, labels["gender"].get(p.gender, ""), labels["ethnicity"].get(p.ethnicity, ""),
-            id_number, phone, labels["education"].get(p.education, ""),
-            labels["political_status"].get(p.political_status, ""),
-            labels["sector"].get(p.sector, ""), p.org.code or str(p.org.pk),
-            (_position_label(pos) if pos else ""), (pos.start.isoformat() if pos and pos.start else ""),
-        ])  # fmt: skip
+        ws.append(
+            [
+                p.name,
+                labels["gender"].get(p.gender, ""),
+                labels["ethnicity"].get(p.ethnicity, ""),
+                id_number,
+                phone,
+                labels["education"].get(p.education, ""),
+                labels["political_status"].get(p.political_status, ""),
+                labels["sector"].get(p.sector, ""),
+                p.org.code or str(p.org.pk),
+                (_position_label(pos) if pos else ""),
+                (pos.start.isoformat() if pos and pos.start else ""),
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -126,9 +126,12 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(_("请填写查看事由。"), status=400)
     value = services.reveal(
-        actor=request.user, person=person, field=form.cleaned_data["field"],
-        reason=form.cleaned_data["reason"], request=request,
-    )  # fmt: skip
+        actor=request.user,
+        person=person,
+        field=form.cleaned_data["field"],
+        reason=form.cleaned_data["reason"],
+        request=request,
+    )
     response = render(
         request,
         "people/reveal.html",
@@ -334,9 +337,14 @@ def dual(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/dual.html",
-        {"people": people, "rows": rows, "grids": grids, "covered": covered,
-         "share": round(100 * covered / grids, 1) if grids else 0.0},
-    )  # fmt: skip
+        {
+            "people": people,
+            "rows": rows,
+            "grids": grids,
+            "covered": covered,
+            "share": round(100 * covered / grids, 1) if grids else 0.0,
+        },
+    )
 
 
 # --- import and export ----------------------------------------------------------------------
@@ -490,11 +498,18 @@ def congress_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "people/congress_detail.html",
         {
-            "congress": congress, "tables": tables, "delegates": delegates, "delegations": delegations,
-            "chart": chart, "elections": congress.elections.all(), "target_form": forms.TargetForm(),
-            "categories": {d.value: services.composition_categories(d.value) for d in CompositionDimension},
+            "congress": congress,
+            "tables": tables,
+            "delegates": delegates,
+            "delegations": delegations,
+            "chart": chart,
+            "elections": congress.elections.all(),
+            "target_form": forms.TargetForm(),
+            "categories": {
+                d.value: services.composition_categories(d.value) for d in CompositionDimension
+            },
         },
-    )  # fmt: skip
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -609,9 +624,12 @@ def election_tally(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_tally(
-                actor=request.user, election=election, ballots_issued=form.cleaned_data["ballots_issued"],
-                ballots_returned=form.cleaned_data["ballots_returned"], votes=form.votes(),
-            )  # fmt: skip
+                actor=request.user,
+                election=election,
+                ballots_issued=form.cleaned_data["ballots_issued"],
+                ballots_returned=form.cleaned_data["ballots_returned"],
+                votes=form.votes(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

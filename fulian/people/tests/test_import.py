@@ -9,7 +9,13 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from fulian.people.models import Person, Position, RosterImport
-from fulian.people.roster import COLUMNS, export_workbook, parse_roster, read_rows, template_workbook
+from fulian.people.roster import (
+    COLUMNS,
+    export_workbook,
+    parse_roster,
+    read_rows,
+    template_workbook,
+)
 
 from .conftest import id_for, roster_bytes, roster_row
 
@@ -36,14 +42,23 @@ def _run(path):
 def test_clean_file_imports_every_row_once_and_again_nothing(cast, tmp_path):
     rows = [roster_row(n, "620502103005") for n in range(5)]
     rows.append(roster_row(5, "620502108", 职务="兼职副主席", 手机号=13900000005))
-    rows.append(roster_row(6, str(cast.village_b.pk), 职务="", 任职开始="", 学历="", 政治面貌="", 职业类别=""))
+    rows.append(
+        roster_row(
+            6, str(cast.village_b.pk), 职务="", 任职开始="", 学历="", 政治面貌="", 职业类别=""
+        )
+    )
     path = _file(tmp_path, rows)
     ok, out, err = _run(path)
     assert ok, err
     assert out.strip() == "导入完成：7行，新增人员7人，更新0人，新增职务6项。"
     assert Person.objects.count() == 7 and Position.objects.count() == 6
     vice = Position.objects.get(person__name="花名5")
-    assert (vice.kind, vice.part_time, vice.org, vice.start) == ("vice_chair", True, cast.town_b, datetime.date(2021, 6, 1))
+    assert (vice.kind, vice.part_time, vice.org, vice.start) == (
+        "vice_chair",
+        True,
+        cast.town_b,
+        datetime.date(2021, 6, 1),
+    )
     person = Person.objects.get(name="花名6")
     assert (person.org, person.phone, person.education) == (cast.village_b, "13900000006", "")
     ok, out, _err = _run(path)
@@ -54,11 +69,16 @@ def test_clean_file_imports_every_row_once_and_again_nothing(cast, tmp_path):
 
 def test_one_bad_row_imports_nothing_and_names_row_and_column(cast, tmp_path):
     rows = [roster_row(n, "620502103005") for n in range(4)]
-    rows[2] = roster_row(2, "620502103005", 身份证号=id_for(1002)[:-1] + ("0" if id_for(1002)[-1] != "0" else "1"))
+    rows[2] = roster_row(
+        2, "620502103005", 身份证号=id_for(1002)[:-1] + ("0" if id_for(1002)[-1] != "0" else "1")
+    )
     path = _file(tmp_path, rows)
     ok, _out, err = _run(path)
     assert not ok
-    assert err.splitlines() == ["第4行「身份证号」：身份证号校验位不正确。", "共1处错误，未导入任何数据。"]
+    assert err.splitlines() == [
+        "第4行「身份证号」：身份证号校验位不正确。",
+        "共1处错误，未导入任何数据。",
+    ]
     assert Person.objects.count() == 0 and Position.objects.count() == 0
 
 
@@ -66,9 +86,23 @@ def test_errors_of_real_spreadsheets(cast, tmp_path):
     good = id_for(1001)
     rows = [
         roster_row(1, "620502103005"),
-        roster_row(2, "620502103005", 身份证号=float(id_for(1002)[:17] + "0") if id_for(1002)[-1] == "X" else float(id_for(1002))),
+        roster_row(
+            2,
+            "620502103005",
+            身份证号=float(id_for(1002)[:17] + "0")
+            if id_for(1002)[-1] == "X"
+            else float(id_for(1002)),
+        ),
         roster_row(3, "999999999999", 民族="火星族", 手机号="1381234"),
-        roster_row(4, "620502103005", 性别="男", 学历="博士后", 政治面貌="未知", 职务="队长", 任职开始="2021-13-01"),
+        roster_row(
+            4,
+            "620502103005",
+            性别="男",
+            学历="博士后",
+            政治面貌="未知",
+            职务="队长",
+            任职开始="2021-13-01",
+        ),
         roster_row(5, "620502103005", 身份证号=good),
         roster_row(6, "620502103005", 姓名="", 职业类别="学生"),
         [None] * len(COLUMNS),  # an empty row is skipped
@@ -91,7 +125,9 @@ def test_errors_of_real_spreadsheets(cast, tmp_path):
 
 
 def test_wrong_header(cast, tmp_path):
-    ok, _out, err = _run(_file(tmp_path, [roster_row(1, "620502103005")], header=["姓名", "身份证号"]))
+    ok, _out, err = _run(
+        _file(tmp_path, [roster_row(1, "620502103005")], header=["姓名", "身份证号"])
+    )
     assert not ok and err.startswith("第1行「表头」：表头应依次为：姓名、性别、民族、身份证号")
 
 
@@ -103,26 +139,55 @@ def test_not_an_xlsx(tmp_path, cast):
 
 
 def test_traditional_headers_and_values_and_dates_are_accepted(cast, tmp_path):
-    header = ["姓名", "性別", "民族", "身份證號", "手機號", "學歷", "政治面貌", "職業類別", "所屬組織代碼", "職務", "任職開始"]
-    row = roster_row(1, 620502103005, 民族="回", 学历="本科", 政治面貌="黨員", 任职开始=datetime.datetime(2021, 6, 1))
+    header = [
+        "姓名",
+        "性別",
+        "民族",
+        "身份證號",
+        "手機號",
+        "學歷",
+        "政治面貌",
+        "職業類別",
+        "所屬組織代碼",
+        "職務",
+        "任職開始",
+    ]
+    row = roster_row(
+        1,
+        620502103005,
+        民族="回",
+        学历="本科",
+        政治面貌="黨員",
+        任职开始=datetime.datetime(2021, 6, 1),
+    )
     ok, _out, err = _run(_file(tmp_path, [row], header=header))
     assert ok, err
     person = Person.objects.get()
-    assert (person.ethnicity, person.education, person.political_status) == ("03", "bachelor", "cpc")
+    assert (person.ethnicity, person.education, person.political_status) == (
+        "03",
+        "bachelor",
+        "cpc",
+    )
 
 
 def test_page_import_refuses_people_registered_elsewhere(cast, people):
     rows = [roster_row(1, "620502103005"), roster_row(2, "620502103005", 身份证号=id_for(3))]
     plan = parse_roster(roster_bytes(rows), actor=cast.town_a_admin)
-    assert [str(e) for e in plan.errors] == ["第3行「身份证号」：该人员已在其他组织登记。如需调入，请联系区妇联办理调转。"]
+    assert [str(e) for e in plan.errors] == [
+        "第3行「身份证号」：该人员已在其他组织登记。如需调入，请联系区妇联办理调转。"
+    ]
     plan = parse_roster(roster_bytes([roster_row(1, "620502108201")]), actor=cast.town_a_admin)
-    assert [str(e) for e in plan.errors] == ["第2行「所属组织代码」：未找到该组织，或不在您的管辖范围内。"]
+    assert [str(e) for e in plan.errors] == [
+        "第2行「所属组织代码」：未找到该组织，或不在您的管辖范围内。"
+    ]
 
 
 def test_existing_person_in_scope_is_updated_not_duplicated(cast, people):
     from fulian.people.roster import import_roster
 
-    row = roster_row(1, "620502103005", 身份证号=id_for(1), 姓名="王秀英", 学历="研究生", 职务="执委")
+    row = roster_row(
+        1, "620502103005", 身份证号=id_for(1), 姓名="王秀英", 学历="研究生", 职务="执委"
+    )
     plan, result = import_roster(roster_bytes([row]), actor=cast.town_a_admin)
     assert plan.ok and (result.created, result.updated, result.positions) == (0, 1, 0)
     assert Person.objects.get(pk=people["a"].pk).education == "postgraduate"
@@ -133,7 +198,9 @@ def test_no_plaintext_in_database_file_or_audit(cast, tmp_path, settings):
     ok, _out, err = _run(_file(tmp_path, rows))
     assert ok, err
     numbers = [id_for(1000 + n) for n in range(20)]
-    assert not any(n in str(list(LogEntry.objects.values_list("changes", flat=True))) for n in numbers)
+    assert not any(
+        n in str(list(LogEntry.objects.values_list("changes", flat=True))) for n in numbers
+    )
     if connection.vendor == "sqlite":
         dump = "\n".join(connection.connection.iterdump())
         assert not any(n in dump for n in numbers)
@@ -146,7 +213,13 @@ def test_template_and_export_round_trip_masked(cast, people):
     data = export_workbook(Person.objects.filter(pk=people["a"].pk).prefetch_related("positions"))
     rows = read_rows(data)
     assert rows[0] == COLUMNS
-    assert rows[1][:5] == ["王秀英", "女", "汉族", id_for(1)[:4] + "*" * 10 + id_for(1)[-4:], "138****0001"]
+    assert rows[1][:5] == [
+        "王秀英",
+        "女",
+        "汉族",
+        id_for(1)[:4] + "*" * 10 + id_for(1)[-4:],
+        "138****0001",
+    ]
     assert rows[1][8:] == ["620502103005", "执委", "2021-05-01"]
 
 

@@ -106,7 +106,10 @@ def test_cross_checks_birth_date_and_gender():
     assert check_id_number(number, birth_date=datetime.date(1990, 1, 1), gender="F").gender == "F"
     with pytest.raises(ValidationError) as error:
         check_id_number(number, birth_date=datetime.date(1991, 1, 1), gender="M")
-    assert error.value.messages == ["出生日期与身份证号不一致（身份证号为1990-01-01）。", "性别与身份证号不一致。"]
+    assert error.value.messages == [
+        "出生日期与身份证号不一致（身份证号为1990-01-01）。",
+        "性别与身份证号不一致。",
+    ]
 
 
 def test_lowercase_x_and_spaces_and_full_width_are_normalised():
@@ -119,14 +122,21 @@ def test_lowercase_x_and_spaces_and_full_width_are_normalised():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("13812345678", "13812345678"), ("+86 138-1234-5678", "13812345678"), (13912345678, "13912345678"),
-     (13912345678.0, "13912345678"), ("１３８１２３４５６７８", "13812345678")],
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        (13912345678, "13912345678"),
+        (13912345678.0, "13912345678"),
+        ("１３８１２３４５６７８", "13812345678"),
+    ],
 )
 def test_phones(value, expected):
     assert parse_phone(value) == expected
 
 
-@pytest.mark.parametrize("value", ["12345678901", "1381234567", "0938-8212345", "abc", "+1 202 555 0100"])
+@pytest.mark.parametrize(
+    "value", ["12345678901", "1381234567", "0938-8212345", "abc", "+1 202 555 0100"]
+)
 def test_bad_phones(value):
     with pytest.raises(ValidationError):
         parse_phone(value)
