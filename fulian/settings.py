@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fulian.accounts.middleware.SessionLifetimeMiddleware",
+    "fulian.accounts.middleware.TwoFactorRequiredMiddleware",
     "fulian.core.middleware.DenyByDefaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -194,6 +195,10 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# Two-factor authentication (TOTP) is open to everyone and required of these roles.
+FULIAN_TOTP_REQUIRED_ROLES = env.list(
+    "FULIAN_TOTP_REQUIRED_ROLES", default=["district_admin"] if PRODUCTION else []
+)
 AXES_LOCKOUT_CALLABLE = "fulian.accounts.views.lockout_response"
 # The lock runs 30 minutes from the fifth failure; attempts while locked do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

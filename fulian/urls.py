@@ -2,19 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from fulian.accounts import views as accounts_views
 from fulian.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("audit/", core_views.audit, name="audit"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", accounts_views.LoginView.as_view(), name="login"),
+    path("login/2fa/", accounts_views.login_2fa, name="login_2fa"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("fulian.accounts.urls")),

@@ -12,10 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fulian.accounts.services import verify_totp
+
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    otp = serializers.CharField(max_length=8, required=False, help_text="动态口令（已启用时必填）")
 
 
 class ObtainTokenView(APIView):
@@ -30,8 +33,13 @@ class ObtainTokenView(APIView):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         django_request = request._request
-        user = authenticate(django_request, **data.validated_data)
+        credentials = data.validated_data
+        user = authenticate(
+            django_request, username=credentials["username"], password=credentials["password"]
+        )
         if user is None or not user.is_active:
             return Response({"detail": _("用户名或密码错误。")}, status=status.HTTP_400_BAD_REQUEST)
+        if user.totp_enabled and not verify_totp(user=user, code=credentials.get("otp", "")):
+            return Response({"otp": [_("动态口令不正确。")]}, status=status.HTTP_400_BAD_REQUEST)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -14,7 +14,16 @@ class AccountsConfig(AppConfig):
         from fulian.core import registry
 
         auditlog.register(
-            User, include_fields=["username", "full_name", "org", "role", "is_active", "email"]
+            User,
+            include_fields=[
+                "username",
+                "full_name",
+                "org",
+                "role",
+                "is_active",
+                "email",
+                "totp_enabled",
+            ],
         )
         registry.nav_item(
             "reports", _("账号管理"), "accounts:users", order=80, perm="fulian.manage_users"

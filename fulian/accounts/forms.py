@@ -9,6 +9,15 @@ from fulian.orgs.forms import OrgChoiceField
 from fulian.orgs.models import Org
 
 
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("动态口令"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
 class UserForm(forms.Form):
     username = forms.RegexField(
         label=_("用户名"),

@@ -54,6 +54,10 @@ class User(AbstractUser):
         blank=True,
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    # Two-factor authentication: the TOTP secret, encrypted like personal data.
+    totp_secret = models.TextField(blank=True, default="", editable=False)
+    totp_enabled = models.BooleanField(_("已启用动态口令"), default=False)
+    totp_last_step = models.BigIntegerField(default=-1, editable=False)
 
     objects = UserManager()  # type: ignore[misc]
 
@@ -67,6 +71,12 @@ class User(AbstractUser):
     @property
     def rank(self) -> int:
         return role_rank(self.role) if self.org_id else 0
+
+    @property
+    def totp_required(self) -> bool:
+        from django.conf import settings
+
+        return self.role in settings.FULIAN_TOTP_REQUIRED_ROLES
 
     def get_additional_data(self) -> dict[str, Any]:
         org = self.org

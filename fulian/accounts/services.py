@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fulian.accounts import totp
 from fulian.accounts.models import Role, User, role_rank
+from fulian.core import personal_data
 from fulian.orgs.models import Org, OrgKind
 
 
@@ -58,6 +60,55 @@ def update_user(
     if not is_active:
         end_sessions(user)
     return user
+
+
+TOTP_KIND = "totp"
+
+
+@transaction.atomic
+def start_totp_enrollment(*, user: User) -> str:
+    """A new secret for the user's authenticator; not in force until confirmed with a code."""
+    if user.totp_enabled:
+        raise ValidationError(_("已启用动态口令。"))
+    secret = totp.new_secret()
+    user.totp_secret = personal_data.encrypt(TOTP_KIND, secret)
+    user.save(update_fields=["totp_secret"])
+    return secret
+
+
+def totp_secret(user: User) -> str:
+    return personal_data.decrypt(TOTP_KIND, user.totp_secret) if user.totp_secret else ""
+
+
+@transaction.atomic
+def confirm_totp(*, user: User, code: str) -> None:
+    step = totp.matching_step(totp_secret(user), code) if user.totp_secret else None
+    if step is None:
+        raise ValidationError({"code": _("动态口令不正确。")})
+    user.totp_enabled, user.totp_last_step = True, step
+    user.save(update_fields=["totp_enabled", "totp_last_step"])
+
+
+@transaction.atomic
+def verify_totp(*, user: User, code: str) -> bool:
+    """Whether the code is right and unused; a used code is refused (no replay)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    step = totp.matching_step(totp_secret(locked), code, after=locked.totp_last_step)
+    if step is None:
+        return False
+    locked.totp_last_step = step
+    locked.save(update_fields=["totp_last_step"])
+    return True
+
+
+@transaction.atomic
+def reset_totp(*, actor: Any, user: User) -> None:
+    """An admin clears a user's authenticator (a lost phone); the user enrols again."""
+    if user.org is None or user.rank > actor.rank:
+        raise PermissionDenied
+    _check_grant(actor, org=user.org, role=user.role)
+    user.totp_secret, user.totp_enabled, user.totp_last_step = "", False, -1
+    user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
 
 
 def end_sessions(user: User) -> None:

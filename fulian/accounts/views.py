@@ -1,14 +1,29 @@
-from django.contrib.auth.decorators import permission_required
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fulian.accounts.forms import UserForm
+from fulian.accounts import totp
+from fulian.accounts.forms import CodeForm, UserForm
 from fulian.accounts.models import User
-from fulian.accounts.services import create_user, update_user
+from fulian.accounts.services import (
+    confirm_totp,
+    create_user,
+    reset_totp,
+    start_totp_enrollment,
+    totp_secret,
+    update_user,
+    verify_totp,
+)
 from fulian.core.forms import add_service_errors
 from fulian.core.scope import get_for_user_or_404
 
@@ -74,3 +89,90 @@ def lockout_response(
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": _("登录失败次数过多，账号已锁定30分钟。")}, status=429)
     return render(request, "accounts/locked.html", status=429)
+
+
+# --- two-factor authentication ------------------------------------------------------------
+
+PENDING = "fulian_2fa_pending"
+PENDING_FAILURES = "fulian_2fa_failures"
+MAX_CODE_FAILURES = 5
+
+
+class LoginView(auth_views.LoginView):
+    """Password first; a user with an authenticator then gives a code on the next page."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if not user.totp_enabled:
+            return super().form_valid(form)
+        self.request.session[PENDING] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+        }
+        self.request.session[PENDING_FAILURES] = 0
+        return redirect("login_2fa")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_2fa(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING)
+    if not pending:
+        return redirect("login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(pk=pending["user"], is_active=True).first()
+        if user is not None and verify_totp(user=user, code=form.cleaned_data["code"]):
+            del request.session[PENDING]
+            login(request, user, backend=pending["backend"])
+            return redirect(pending["next"])
+        failures = request.session.get(PENDING_FAILURES, 0) + 1
+        request.session[PENDING_FAILURES] = failures
+        if failures >= MAX_CODE_FAILURES:
+            request.session.pop(PENDING, None)
+            return redirect("login")
+        form.add_error("code", _("动态口令不正确。"))
+    return render(request, "accounts/login_2fa.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator: scan the QR code, confirm with a code."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.totp_enabled:
+        return render(request, "accounts/totp_setup.html", {"enabled": True})
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirm_totp(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("动态口令已启用。"))
+            return redirect("home")
+    secret = totp_secret(user) if request.method == "POST" else start_totp_enrollment(user=user)
+    uri = totp.provisioning_uri(secret, user.username, issuer="Fulian")
+    return render(
+        request,
+        "accounts/totp_setup.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr": segno.make(uri, error="m").svg_inline(scale=4, omitsize=True),
+            "required": user.totp_required,
+        },
+    )
+
+
+@require_POST
+@permission_required("fulian.manage_users", raise_exception=True)
+def user_reset_totp(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_for_user_or_404(User.objects, request.user, pk=pk)
+    reset_totp(actor=request.user, user=user)
+    messages.success(request, _("已重置该账号的动态口令。"))
+    return redirect("accounts:user_edit", pk=user.pk)
