@@ -195,6 +195,10 @@ class Activity(OrgAuditMixin, models.Model):
         ordering = ["-start", "-pk"]
         indexes = [
             models.Index(fields=["org", "start"]),
+            # Subtree roll-ups by campaign or kind: org first (the path range gives the
+            # orgs), then an index-only range per org.
+            models.Index(fields=["org", "campaign", "start"]),
+            models.Index(fields=["org", "kind", "start"]),
             models.Index(fields=["kind", "start"]),
             models.Index(fields=["campaign", "start"]),
             models.Index(fields=["start"]),
