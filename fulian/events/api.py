@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
@@ -403,6 +408,11 @@ class TrainingFilter(filters.FilterSet):
         return queryset.none() if org is None else queryset.in_subtree(org)
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
+    )
+)
 class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
     """Training classes in the caller's subtree, with sessions, 人次 and 人数."""
 

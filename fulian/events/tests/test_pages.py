@@ -721,3 +721,75 @@ def test_self_registration(client, cast, training):
     assert "无需重复" in again.content.decode()
     enrolment = training.enrolments.get()
     assert (enrolment.status, enrolment.source, enrolment.unit) == ("pending", "self", "店镇村")
+
+
+def test_config_edit_pages_matrix(client, cast):
+    kind = ActivityKind.objects.get(code="cleaning")
+    campaign = Campaign.objects.get(code="love_home")
+    series = TrainingSeries.objects.get(code="huhang")
+    for url in (
+        reverse("events:kind_edit", args=[kind.pk]),
+        reverse("events:campaign_edit", args=[campaign.pk]),
+        reverse("events:series_edit", args=[series.pk]),
+        reverse("events:kind_create"),
+        reverse("events:campaign_create"),
+        reverse("events:series_create"),
+    ):
+        check_matrix(client, cast, "GET", url, {**CONFIGURE, "district_admin": 200})
+    client.force_login(cast.district_admin)
+    assert client.get(reverse("events:kind_edit", args=[999999])).status_code == 404
+    renamed = client.post(
+        reverse("events:series_edit", args=[series.pk]),
+        {"code": "huhang", "name": "护航成长计划", "order": 1},
+    )
+    assert (
+        renamed.status_code == 302
+        and TrainingSeries.objects.get(pk=series.pk).name == "护航成长计划"
+    )
+    refused = client.post(
+        reverse("events:kind_edit", args=[kind.pk]), {"code": "clean", "name": "清洁", "order": 1}
+    )
+    assert refused.status_code == 200 and ActivityKind.objects.get(pk=kind.pk).code == "cleaning"
+
+
+def test_org_page_has_an_activities_section(client, cast, activity):
+    with time_machine.travel(at(2023, 12, 1), tick=False):
+        client.force_login(cast.town_a_admin)
+        response = client.get(reverse("orgs:detail", args=[cast.town_a.pk]))
+    body = response.content.decode()
+    assert "2023 年活动 1 次" in body and "法律进社区" in body
+
+
+def test_meeting_with_agenda_minutes_and_attendees(client, cast):
+    meeting = services.create_activity(
+        actor=cast.district_admin,
+        org=cast.district,
+        kind="meeting",
+        title="八届二次执委（扩大）会议",
+        start=at(2023, 2, 16, 9),
+        end=at(2023, 2, 16, 12),
+        meeting_type="expanded_plenary",
+        agenda="一、工作报告\n二、执委述职",
+        minutes="会议听取了执委述职。",
+    )
+    session = services.add_session(
+        actor=cast.district_admin,
+        activity=meeting,
+        title="全体会议",
+        start=at(2023, 2, 16, 9),
+        end=at(2023, 2, 16, 12),
+    )
+    for i in range(3):
+        services.check_in_person(
+            actor=cast.district_admin,
+            session=session,
+            person=make_person(cast.village_a, f"执委{i}"),
+        )
+    client.force_login(cast.viewer)
+    assert (
+        client.get(reverse("events:detail", args=[meeting.pk])).status_code == 404
+    )  # district's own
+    client.force_login(cast.district_admin)
+    body = client.get(reverse("events:detail", args=[meeting.pk])).content.decode()
+    assert "执委（扩大）会议" in body and "二、执委述职" in body and "会议听取了执委述职。" in body
+    assert "3 人次，3 人" in body
