@@ -60,7 +60,7 @@ def test_counts_with_repeated_attendees(cast, training):
 )
 @given(st.sets(st.tuples(st.integers(0, 4), st.integers(0, 2)), max_size=15))
 def test_counts_are_exact_for_any_attendance(cast_once, plan):
-    cast, training, sessions, people = cast_once
+    _cast, training, sessions, people = cast_once
     with transaction.atomic():
         for p, s in sorted(plan):
             services.check_in_person(actor=None, session=sessions[s], person=people[p])
