@@ -29,7 +29,7 @@ from fulian.building.models import (
     Urging,
     UrgingMethod,
 )
-from fulian.core.scope import get_for_user_or_404, subtree_bounds
+from fulian.core.scope import get_for_user_or_404, subtree_bounds, user_org
 from fulian.orgs.models import Org
 
 
@@ -114,7 +114,10 @@ class UrgeInput(serializers.Serializer):
 class FoundInput(serializers.Serializer):
     on = serializers.DateField()
     name = serializers.CharField(required=False, allow_blank=True, default="")
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    # The metaclass moves declared fields off the class; the name shadows nothing at runtime.
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, allow_null=True, default=None
+    )
 
 
 class ExemptInput(serializers.Serializer):
@@ -329,7 +332,7 @@ class VisitViewSet(
         serializer.instance = call(
             services.create_visit,
             actor=user,
-            org=user.org,
+            org=user_org(user),
             visited=visited,
             date=data["date"],
             subject=data["subject"],

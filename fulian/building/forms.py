@@ -17,6 +17,12 @@ def _label(org: Org) -> str:
     return f"{'　' * max(org.depth - 2, 0)}{org.name}"
 
 
+def org_choices(field: Any, queryset: Any) -> None:
+    """Limit an org choice field to ``queryset``, labelled with indentation by depth."""
+    field.queryset = queryset
+    field.label_from_instance = _label
+
+
 def scope_orgs(actor: Any, *, divisions_only: bool = True, include_own: bool = True) -> Any:
     orgs = Org.objects.for_user(actor).filter(status="active")
     if divisions_only:
@@ -35,9 +41,7 @@ class UnitForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["org"]
-        field.queryset = scope_orgs(actor)
-        field.label_from_instance = _label
+        org_choices(self.fields["org"], scope_orgs(actor))
 
 
 class UnitFilterForm(forms.Form):
@@ -66,11 +70,8 @@ class FoundForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, unit: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["parent"]
-        field.queryset = scope_orgs(actor, divisions_only=False).filter(
-            path__startswith=unit.org.path
-        )
-        field.label_from_instance = _label
+        orgs = scope_orgs(actor, divisions_only=False).filter(path__startswith=unit.org.path)
+        org_choices(self.fields["parent"], orgs)
 
 
 class ExemptForm(forms.Form):
@@ -91,10 +92,8 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["visited"]
-        field.queryset = scope_orgs(actor, include_own=False)
-        field.label_from_instance = _label
-        field.widget.attrs["size"] = 8
+        org_choices(self.fields["visited"], scope_orgs(actor, include_own=False))
+        self.fields["visited"].widget.attrs["size"] = 8
 
     def clean_findings(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["findings"].splitlines() if line.strip()]
@@ -111,9 +110,7 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, visit: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["org"]
-        field.queryset = visit.visited.order_by("path")
-        field.label_from_instance = _label
+        org_choices(self.fields["org"], visit.visited.order_by("path"))
 
 
 class MoveForm(forms.Form):

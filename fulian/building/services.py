@@ -79,7 +79,10 @@ def _unit_fields(
 
 
 def _unique_code(code: str | None, exclude: int | None = None) -> None:
-    if code and Unit.objects.filter(credit_code=code).exclude(pk=exclude).exists():
+    same = Unit.objects.filter(credit_code=code)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    if code and same.exists():
         raise ValidationError({"credit_code": _("该统一社会信用代码已登记。")})
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -278,12 +278,14 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     form = VisitForm(
         request.POST or None, actor=request.user, initial={"date": timezone.localdate()}
     )
+    actor_org = user_org(request.user)
+    assert actor_org is not None  # the permission needs an org
     if request.method == "POST" and form.is_valid():
         visit = _service_form(
             form,
             lambda: services.create_visit(
                 actor=request.user,
-                org=request.user.org,
+                org=actor_org,
                 visitors=[request.user],
                 **form.cleaned_data,
             ),
@@ -474,7 +476,7 @@ def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, only for users who may see its item."""
     items = RectificationItem.objects.for_user(request.user)
     evidence = Evidence.objects.filter(pk=pk, item__in=items).first()

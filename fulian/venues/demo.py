@@ -414,6 +414,8 @@ def load_study_tour(admin: User) -> str:
     if not hasattr(events, "create_activity"):
         return "events app not ready: study tour not linked"
     sites = list(Venue.objects.filter(name__in=MODEL_SITES, is_model_site=True))
+    district = admin.org
+    assert district is not None
     tours = Activity.objects.filter(kind__code="study_tour", start__year=2023, org=admin.org)
     tour = (
         tours.filter(title=STUDY_TOUR_TITLE).first()
@@ -422,7 +424,7 @@ def load_study_tour(admin: User) -> str:
     if tour is None:
         events.create_activity(
             actor=admin,
-            org=admin.org,
+            org=district,
             kind="study_tour",
             title=STUDY_TOUR_TITLE,
             start=datetime.datetime(2023, 9, 14, 9, 0),

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fulian.building.forms import DATE, scope_orgs
+from fulian.building.forms import DATE, org_choices, scope_orgs
 from fulian.orgs.models import Org
 from fulian.venues.models import ItemKind, VenueHost, VenueStatus, VenueType
 from fulian.venues.services import ItemResult, ItemSpec
@@ -47,8 +47,7 @@ class VenueForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["org"]
-        field.queryset = scope_orgs(actor, divisions_only=False)
-        field.label_from_instance = _label
+        org_choices(field, scope_orgs(actor, divisions_only=False))
 
 
 class VenueFilterForm(forms.Form):
@@ -157,7 +156,9 @@ class PublicSearchForm(forms.Form):
 
     def __init__(self, *args: Any, towns: Any, villages: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns
-        self.fields["village"].queryset = villages
+        town: Any = self.fields["town"]
+        village: Any = self.fields["village"]
+        town.queryset, village.queryset = towns, villages
+        self.village_field = village
         for name in ("town", "village", "type"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-lg"

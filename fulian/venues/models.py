@@ -148,7 +148,7 @@ class VenuePhoto(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return str(self.caption or self.file.name)
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"org_id": self.venue.org_id, "org_path": self.venue.org.path}

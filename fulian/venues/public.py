@@ -88,8 +88,9 @@ def find(
         qs = qs.filter(org__path__range=subtree_bounds(area.path))
     if type:
         qs = qs.filter(type=type)
+    rows: list[tuple[tuple[Any, ...], float | None]]
     if lat is not None and lng is not None:
-        rows = _nearest(qs, float(lat), float(lng))
+        rows = list(_nearest(qs, float(lat), float(lng)))
     else:
         rows = [(row, None) for row in qs.order_by("name", "pk").values_list(*FIELDS)[:LIST_LIMIT]]
     areas = _areas(row[10] for row, _d in rows)

@@ -66,8 +66,10 @@ def _clean_venue(values: dict[str, Any]) -> dict[str, Any]:
     lat, lng = values.get("latitude"), values.get("longitude")
     if (lat is None) != (lng is None):
         errors["latitude"] = _("经纬度须同时填写。")
-    elif lat is not None and not (
-        Decimal(-90) <= Decimal(lat) <= 90 and Decimal(-180) <= Decimal(lng) <= 180
+    elif (
+        lat is not None
+        and lng is not None
+        and not (Decimal(-90) <= Decimal(lat) <= 90 and Decimal(-180) <= Decimal(lng) <= 180)
     ):
         errors["latitude"] = _("经纬度超出范围（WGS-84）。")
     established = values.get("established")

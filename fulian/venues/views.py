@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -63,7 +63,7 @@ def filter_venues(qs: QuerySet[Venue], data: dict[str, Any]) -> QuerySet[Venue]:
 @require_safe
 def venue_list(request: HttpRequest) -> HttpResponse:
     form = VenueFilterForm(request.GET or None)
-    qs = Venue.objects.for_user(request.user).select_related("org")
+    qs: QuerySet[Venue] = Venue.objects.for_user(request.user).select_related("org")
     if form.is_valid():
         qs = filter_venues(qs, form.cleaned_data)
     page = Paginator(qs.order_by("type", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -74,7 +74,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 def venue_map(request: HttpRequest) -> HttpResponse:
     """Venues in scope with a location, as markers on Leaflet (tiles from a setting)."""
     form = VenueFilterForm(request.GET or None)
-    qs = Venue.objects.for_user(request.user).filter(
+    qs: QuerySet[Venue] = Venue.objects.for_user(request.user).filter(
         latitude__isnull=False, longitude__isnull=False
     )
     if form.is_valid():
@@ -84,8 +84,8 @@ def venue_map(request: HttpRequest) -> HttpResponse:
             "name": v.name,
             "type": v.type,
             "type_label": str(v.get_type_display()),
-            "lat": float(v.latitude),
-            "lng": float(v.longitude),
+            "lat": float(v.latitude or 0),
+            "lng": float(v.longitude or 0),
             "model": v.is_model_site,
             "url": reverse("venues:detail", args=[v.pk]),
         }
@@ -111,7 +111,7 @@ def activities_at(venue: Venue) -> tuple[list[Any], list[Any]]:
         model = rel.related_model
         if model._meta.app_label != "events" or model.__name__ != "Activity":
             continue
-        manager = getattr(venue, rel.get_accessor_name())
+        manager = getattr(venue, rel.get_accessor_name() or "")
         rows = list(manager.order_by("-start", "-pk")[:50])
         if rel.many_to_many:
             tours = rows
@@ -212,12 +212,12 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("venues:detail", pk=venue.pk)
 
 
 @require_safe
-def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_file(request: HttpRequest, pk: int) -> FileResponse:
     photo = get_for_user_or_404(VenuePhoto.objects, request.user, pk=pk)
     return serve(
         photo.file,
@@ -228,7 +228,7 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     assessments = Assessment.objects.for_user(request.user)
     evidence = AssessmentEvidence.objects.filter(pk=pk, assessment__in=assessments).first()
     if evidence is None:
@@ -373,9 +373,9 @@ def directory(request: HttpRequest) -> HttpResponse:
         if area is not None or data["lat"] is not None or data["type"]:
             results = public.find(area=area, type=data["type"], lat=data["lat"], lng=data["lng"])
     if town is not None:
-        form.fields["village"].queryset = villages.filter(path__startswith=town.path)
+        form.village_field.queryset = villages.filter(path__startswith=town.path)
     else:
-        form.fields["village"].queryset = villages.none()
+        form.village_field.queryset = villages.none()
     return render(
         request,
         "venues/directory.html",
