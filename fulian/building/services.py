@@ -30,7 +30,7 @@ from fulian.building.models import (
     UnitStatus,
     Urging,
 )
-from fulian.building.uploads import check_upload, safe_name
+from fulian.core.uploads import check_upload, safe_name
 from fulian.orgs import services as org_services
 from fulian.orgs.models import Org
 

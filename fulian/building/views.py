@@ -40,9 +40,9 @@ from fulian.building.models import (
     Unit,
     UnitKind,
 )
-from fulian.building.uploads import serve
 from fulian.core.forms import add_service_errors
 from fulian.core.scope import get_for_user_or_404, subtree_bounds, user_org
+from fulian.core.uploads import serve
 from fulian.orgs.models import Org
 
 PAGE_SIZE = 50

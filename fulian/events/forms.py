@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fulian.events.models import (
+    MAX_PHOTOS,
     ActivityKind,
     Audience,
     Campaign,
@@ -18,7 +19,6 @@ from fulian.events.models import (
     TrainingMethod,
     TrainingSeries,
 )
-from fulian.events.photos import MAX_PHOTOS
 from fulian.orgs.models import Org
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

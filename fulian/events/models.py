@@ -328,6 +328,9 @@ class PhotoQuerySet(ScopedQuerySet["ActivityPhoto"]):
     org_field = "activity__org"
 
 
+MAX_PHOTOS = 9  # per activity, as a phone's photo picker offers
+
+
 def photo_path(instance: Any, filename: str) -> str:
     """A random name: the uploader's file name never reaches the disk."""
     return f"events/photos/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}.jpg"

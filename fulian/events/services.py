@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 
 from fulian.core import personal_data as pd
 from fulian.core.text import to_simplified
+from fulian.core.uploads import process_photo
 from fulian.events.models import (
+    MAX_PHOTOS,
     Activity,
     ActivityKind,
     ActivityPhoto,
@@ -47,7 +49,6 @@ from fulian.events.models import (
     TrainingMethod,
     TrainingSeries,
 )
-from fulian.events.photos import MAX_PHOTOS, process_photo
 from fulian.orgs.models import Org
 from fulian.people.models import Person
 from fulian.people.services import find_person_by_phone

@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fulian.building.uploads import MAX_PHOTO_BYTES, check_upload, safe_name
+from fulian.core.uploads import check_upload, process_photo, safe_name
 from fulian.orgs.models import Org
 from fulian.venues.models import (
     Assessment,
@@ -120,16 +121,15 @@ def set_model_site(*, actor: Any, venue: Venue, is_model_site: bool) -> Venue:
 @transaction.atomic
 def add_photo(*, actor: Any, venue: Venue, upload: Any, caption: str = "") -> VenuePhoto:
     _require(actor, "fulian.edit", venue.org)
-    checked = check_upload(upload, images_only=True, max_bytes=MAX_PHOTO_BYTES)
-    name = safe_name(upload.name, checked.extension)
+    processed = process_photo(upload)  # re-encoded: no EXIF, no GPS of whoever took it
     photo = VenuePhoto(
         venue=venue,
-        content_type=checked.content_type,
-        size=checked.size,
+        content_type="image/jpeg",
+        size=len(processed.image),
         caption=caption.strip()[:100],
         uploaded_by=actor,
     )
-    photo.file.save(name, upload, save=False)
+    photo.file.save(safe_name(upload.name, "jpg"), ContentFile(processed.image), save=False)
     photo.save()
     return photo
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fulian.building.uploads import serve
 from fulian.core.forms import add_service_errors
 from fulian.core.scope import get_for_user_or_404, user_org
+from fulian.core.uploads import serve
 from fulian.orgs.models import Org
 from fulian.venues import public, services
 from fulian.venues.forms import (

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from fulian.core.uploads import process_photo
 from fulian.events import documents, services
 from fulian.events.models import Activity, AttendanceStatus
-from fulian.events.photos import process_photo
 from fulian.events.tests.conftest import at, jpeg_bytes, make_person
 
 pytestmark = pytest.mark.django_db

@@ -157,6 +157,7 @@ def test_photos_are_checked_and_served_in_scope(client, cast, venue):
         )
     photo = services.add_photo(actor=cast.town_a_admin, venue=venue, upload=png())
     assert photo.file.name.startswith("venues/photos/")
+    assert (photo.file.name.endswith(".jpg"), photo.content_type) == (True, "image/jpeg")
     check_matrix(
         client,
         cast,
@@ -171,6 +172,20 @@ def test_photos_are_checked_and_served_in_scope(client, cast, venue):
             "viewer": 200,
         },
     )
+
+
+def test_venue_photos_lose_their_exif_and_gps(cast, venue):
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (34.0, 35.0, 0.0), 3: "E", 4: (105.0, 43.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (3000, 2000), "red").save(buffer, "JPEG", exif=exif)
+    assert Image.open(io.BytesIO(buffer.getvalue())).getexif()[0x010F] == "PhoneMaker"
+    upload = SimpleUploadedFile("gps.jpg", buffer.getvalue(), content_type="image/jpeg")
+    photo = services.add_photo(actor=cast.town_a_admin, venue=venue, upload=upload)
+    with photo.file.open("rb") as stored, Image.open(stored) as image:
+        assert dict(image.getexif()) == {}
+        assert image.size == (1600, 1067)
 
 
 # --- the public directory --------------------------------------------------------------------
