@@ -296,6 +296,13 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # The year pages and reports show unless the user picks another (the demo data is of 2023).
 FULIAN_DEFAULT_YEAR = env.int("FULIAN_DEFAULT_YEAR", default=datetime.date.today().year)
+# QR check-in: the link opens this long before a session, stays valid this long after its end,
+# and an arrival this late after the start is flagged.
+FULIAN_CHECKIN_OPENS_MINUTES = env.int("FULIAN_CHECKIN_OPENS_MINUTES", default=120)
+FULIAN_CHECKIN_GRACE_MINUTES = env.int("FULIAN_CHECKIN_GRACE_MINUTES", default=30)
+FULIAN_CHECKIN_LATE_MINUTES = env.int("FULIAN_CHECKIN_LATE_MINUTES", default=10)
+# A women's federation committee's term (《中华全国妇女联合会章程》: five years).
+FULIAN_COMMITTEE_TERM_YEARS = env.int("FULIAN_COMMITTEE_TERM_YEARS", default=5)
 # Where the bundled NBS division data lives (see docs/data-sources.md).
 FULIAN_DIVISIONS_DIR = BASE_DIR / "fulian" / "orgs" / "data"
 # Map tiles come from the intranet's own tile service; none means markers on a plain background.

@@ -547,17 +547,17 @@ REGISTER_SALT = "fulian.events.register"
 
 def checkin_grace() -> datetime.timedelta:
     """How long after a session's end its check-in link still works."""
-    return datetime.timedelta(minutes=getattr(settings, "FULIAN_CHECKIN_GRACE_MINUTES", 30))
+    return datetime.timedelta(minutes=settings.FULIAN_CHECKIN_GRACE_MINUTES)
 
 
 def checkin_lead() -> datetime.timedelta:
     """How long before a session's start its check-in opens."""
-    return datetime.timedelta(minutes=getattr(settings, "FULIAN_CHECKIN_OPENS_MINUTES", 120))
+    return datetime.timedelta(minutes=settings.FULIAN_CHECKIN_OPENS_MINUTES)
 
 
 def late_after() -> datetime.timedelta:
     """A check-in this long after the start is flagged late."""
-    return datetime.timedelta(minutes=getattr(settings, "FULIAN_CHECKIN_LATE_MINUTES", 10))
+    return datetime.timedelta(minutes=settings.FULIAN_CHECKIN_LATE_MINUTES)
 
 
 def checkin_token(session: Session) -> str:

@@ -48,11 +48,9 @@ from fulian.people.models import (
 )
 from fulian.people.validators import check_id_number, parse_phone
 
-DEFAULT_TERM_YEARS = 5
-
 
 def term_years_default() -> int:
-    return int(getattr(settings, "FULIAN_COMMITTEE_TERM_YEARS", DEFAULT_TERM_YEARS))
+    return int(settings.FULIAN_COMMITTEE_TERM_YEARS)
 
 
 # --- access ---------------------------------------------------------------------------------
