@@ -285,6 +285,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, so clients get stable enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgStatusEnum": "fulian.orgs.models.OrgStatus",
+        "UnitStatusEnum": "fulian.building.models.UnitStatus",
+        "UrgingMethodEnum": "fulian.building.models.UrgingMethod",
+        "ItemStatusEnum": "fulian.building.models.ItemStatus",
+        "TrainingMethodEnum": "fulian.events.models.TrainingMethod",
+        "AttendanceStatusEnum": "fulian.events.models.AttendanceStatus",
+        "EnrolmentStatusEnum": "fulian.events.models.EnrolmentStatus",
+        "ElectionStatusEnum": "fulian.people.models.ElectionStatus",
+        "VenueTypeEnum": "fulian.venues.models.VenueType",
+        "VenueStatusEnum": "fulian.venues.models.VenueStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "fulian.api.schema.add_error_responses",

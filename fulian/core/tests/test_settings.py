@@ -45,6 +45,8 @@ def test_production_settings_pass_check_deploy():
     result = _manage(
         "check",
         "--deploy",
+        "--fail-level",
+        "WARNING",
         FULIAN_ENV="production",
         SECRET_KEY=SECRET,
         FULIAN_PD_KEYS=KEYS,
