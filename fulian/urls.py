@@ -9,6 +9,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("audit/", core_views.audit, name="audit"),
+    path("audit/access/", core_views.access_log, name="access_log"),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("login/2fa/", accounts_views.login_2fa, name="login_2fa"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

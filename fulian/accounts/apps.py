@@ -29,3 +29,6 @@ class AccountsConfig(AppConfig):
             "reports", _("账号管理"), "accounts:users", order=80, perm="fulian.manage_users"
         )
         registry.nav_item("reports", _("审计日志"), "audit", order=90, perm="fulian.view_audit")
+        registry.nav_item(
+            "reports", _("敏感信息查看记录"), "access_log", order=91, perm="fulian.view_audit"
+        )

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_safe
 
 from fulian.accounts.models import User
 from fulian.core.indicators import evaluate
+from fulian.core.models import AccessLog
 from fulian.core.registry import PILLARS
-from fulian.core.scope import user_org
+from fulian.core.scope import subtree_bounds, user_org
 from fulian.orgs.models import Org, OrgKind
 
 
@@ -116,5 +117,35 @@ def audit(request: HttpRequest) -> HttpResponse:
                 "since": since or "",
                 "until": until or "",
             },
+        },
+    )
+
+
+@require_safe
+@permission_required("fulian.view_audit", raise_exception=True)
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who revealed which sensitive value, in the user's subtree. Read-only."""
+    root = user_org(request.user)
+    assert root is not None  # the permission needs an org
+    entries = AccessLog.objects.select_related("user").filter(
+        org_path__range=subtree_bounds(root.path)
+    )
+    actors = User.objects.for_user(request.user).order_by("username")
+    actor_id = request.GET.get("actor", "")
+    if actor_id.isdigit():
+        entries = entries.filter(user_id=int(actor_id))
+    since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    if until:
+        entries = entries.filter(at__date__lte=until)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/access_log.html",
+        {
+            "page": page,
+            "actors": actors,
+            "filters": {"actor": actor_id, "since": since or "", "until": until or ""},
         },
     )
