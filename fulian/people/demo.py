@@ -85,7 +85,7 @@ class _Maker:
         self.used_ids: set[str] = set()
         self.used_phones: set[str] = set()
         self.people: list[Person] = []
-        self.tags = list(TalentTag.objects.order_by("pk"))
+        self.tags = TalentTag.ensure_defaults()
 
     def pick(self, weights: list[tuple[str, int]]) -> str:
         values, w = zip(*weights, strict=True)

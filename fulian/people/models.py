@@ -116,6 +116,15 @@ class Sector(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+DEFAULT_TALENT_TAGS = [
+    "女科技工作者",
+    "致富带头人",
+    "文明新风带头人",
+    "公益事业热心人",
+    "新兴领域妇女组织负责人",
+]
+
+
 class TalentTag(models.Model):
     """An editable tag for talent the federation recruits (女科技工作者, 致富带头人…)."""
 
@@ -129,6 +138,14 @@ class TalentTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def ensure_defaults(cls) -> list[TalentTag]:
+        """The report's five tags (installed by migration 0001; put back if a database lost
+        them, as a flushed test database does)."""
+        for order, name in enumerate(DEFAULT_TALENT_TAGS, start=1):
+            cls.objects.get_or_create(name=name, defaults={"order": order})
+        return list(cls.objects.order_by("pk"))
 
 
 class PersonQuerySet(ScopedQuerySet["Person"]):
@@ -183,6 +200,14 @@ class Person(OrgAuditMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def ensure_defaults(cls) -> list[TalentTag]:
+        """The report's five tags (installed by migration 0001; put back if a database lost
+        them, as a flushed test database does)."""
+        for order, name in enumerate(DEFAULT_TALENT_TAGS, start=1):
+            cls.objects.get_or_create(name=name, defaults={"order": order})
+        return list(cls.objects.order_by("pk"))
+
     @property
     def masked_id_number(self) -> str:
         return pd.mask_id_number(self.id_number)
@@ -224,6 +249,14 @@ class Grid(OrgAuditMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def ensure_defaults(cls) -> list[TalentTag]:
+        """The report's five tags (installed by migration 0001; put back if a database lost
+        them, as a flushed test database does)."""
+        for order, name in enumerate(DEFAULT_TALENT_TAGS, start=1):
+            cls.objects.get_or_create(name=name, defaults={"order": order})
+        return list(cls.objects.order_by("pk"))
 
 
 class PositionKind(models.TextChoices):
@@ -349,6 +382,14 @@ class Congress(OrgAuditMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def ensure_defaults(cls) -> list[TalentTag]:
+        """The report's five tags (installed by migration 0001; put back if a database lost
+        them, as a flushed test database does)."""
+        for order, name in enumerate(DEFAULT_TALENT_TAGS, start=1):
+            cls.objects.get_or_create(name=name, defaults={"order": order})
+        return list(cls.objects.order_by("pk"))
+
 
 class CongressScopedQuerySet(ScopedQuerySet[Any]):
     """Records that belong to an org through their congress."""
@@ -452,6 +493,14 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def ensure_defaults(cls) -> list[TalentTag]:
+        """The report's five tags (installed by migration 0001; put back if a database lost
+        them, as a flushed test database does)."""
+        for order, name in enumerate(DEFAULT_TALENT_TAGS, start=1):
+            cls.objects.get_or_create(name=name, defaults={"order": order})
+        return list(cls.objects.order_by("pk"))
 
     @property
     def org(self) -> Any:
