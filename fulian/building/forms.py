@@ -56,6 +56,20 @@ class UnitFilterForm(forms.Form):
     )
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("应建单位登记表（.xlsx）"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过5MB。"))
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":  # xlsx is a zip file: check the content, not the name
+            raise forms.ValidationError(_("请上传 .xlsx 格式的文件。"))
+        return upload
+
+
 class UrgeForm(forms.Form):
     date = forms.DateField(label=_("督促日期"), widget=DATE)
     method = forms.ChoiceField(label=_("方式"), choices=UrgingMethod.choices)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,7 @@ from fulian.building.models import (
     UnitStatus,
     Urging,
 )
+from fulian.building.spreadsheets import UnitPlan, parse_units
 from fulian.core.uploads import check_upload, safe_name
 from fulian.orgs import services as org_services
 from fulian.orgs.models import Org
@@ -208,6 +210,65 @@ def lift_exemption(*, actor: Any, unit: Unit) -> Unit:
     unit.exempt_reason = ""
     unit.save(update_fields=["status", "exempt_reason", "updated_at"])
     return unit
+
+
+# --- importing the unit register ------------------------------------------------------------
+
+
+@dataclass
+class UnitImportResult:
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def import_units(
+    *, actor: Any, data: bytes, filename: str = ""
+) -> tuple[UnitPlan, UnitImportResult | None]:
+    """Check a unit register (.xlsx) and, only if every row is good, write it: new units
+    registered, matched units updated (see ``spreadsheets``), all in one transaction.
+    ``actor`` None is the system (the command line without ``--user``): every area.
+    Each unit is saved one by one, so the audit log records every creation and change
+    with the area's path (and the actor, which the request or the command sets)."""
+    if actor is not None and not actor.has_perm("fulian.edit"):
+        raise PermissionDenied
+    plan = parse_units(data, actor=actor)
+    if not plan.ok:
+        return plan, None
+    if actor is not None:
+        # The plan was read within the actor's scope; check again what is written.
+        areas = {r.org.pk for r in plan.rows} | {r.existing.org_id for r in plan.rows if r.existing}
+        in_scope = set(
+            Org.objects.for_user(actor).filter(pk__in=areas).values_list("pk", flat=True)
+        )
+        if areas - in_scope:
+            raise PermissionDenied
+    created = updated = 0
+    for row in plan.rows:
+        if row.existing is None:
+            row.existing = Unit.objects.create(
+                org=row.org,
+                name=row.name,
+                credit_code=row.credit_code,
+                kind=row.kind,
+                women_count=row.women_count,
+            )
+            created += 1
+            continue
+        changes = row.changes()
+        if not changes:
+            continue
+        unit = Unit.objects.select_for_update().get(pk=row.existing.pk)
+        for key, value in changes.items():
+            setattr(unit, key, value)
+        unit.save(update_fields=[*changes, "updated_at"])
+        row.existing = unit
+        updated += 1
+    return plan, UnitImportResult(
+        len(plan.rows), created, updated, len(plan.rows) - created - updated
+    )
 
 
 # --- guidance visits -------------------------------------------------------------------------

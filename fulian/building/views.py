@@ -3,8 +3,12 @@ rectification items and their evidence."""
 
 from __future__ import annotations
 
+import re
+import secrets
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -16,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fulian.building import services
+from fulian.building import services, spreadsheets
 from fulian.building.forms import (
     EvidenceForm,
     ExemptForm,
     FindingForm,
     FoundForm,
+    ImportForm,
     ItemFilterForm,
     ItemForm,
     MoveForm,
@@ -46,6 +51,7 @@ from fulian.core.uploads import serve
 from fulian.orgs.models import Org
 
 PAGE_SIZE = 50
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def _service_form(form: Any, call: Any) -> Any:
@@ -96,8 +102,8 @@ def pending_counts(user: Any) -> tuple[list[dict[str, Any]], list[tuple[str, Any
     return table, kinds
 
 
-@require_safe
-def units(request: HttpRequest) -> HttpResponse:
+def filtered_units(request: HttpRequest) -> tuple[UnitFilterForm, Any]:
+    """The units in scope as the register page's filters select them, in its order."""
     form = UnitFilterForm(request.GET or None)
     qs = Unit.objects.for_user(request.user).select_related("org", "founded_org")
     if form.is_valid():
@@ -110,15 +116,115 @@ def units(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(status=data["status"])
         if data["kind"]:
             qs = qs.filter(kind=data["kind"])
-    page = Paginator(qs.order_by("status", "name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    return form, qs.order_by("status", "name", "pk")
+
+
+@require_safe
+def units(request: HttpRequest) -> HttpResponse:
+    form, qs = filtered_units(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     table, kinds = pending_counts(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "building/units.html",
-        {"page": page, "form": form, "table": table, "kinds": kinds},
+        {
+            "page": page,
+            "form": form,
+            "table": table,
+            "kinds": kinds,
+            "export_query": query.urlencode(),
+        },
     )
+
+
+# --- the register in Excel -------------------------------------------------------------------
+
+IMPORT_DIR = "building_imports"
+SESSION_KEY = "building_unit_import"
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=spreadsheets.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def units_export(request: HttpRequest) -> HttpResponse:
+    """The register as filtered on the page (every page of it), in the template's columns."""
+    _form, qs = filtered_units(request)
+    return _xlsx(spreadsheets.export_workbook(qs), "units.xlsx")
+
+
+@require_safe
+def units_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(spreadsheets.template_workbook(), "units-template.xlsx")
+
+
+def _import_path(token: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / IMPORT_DIR / f"{token}.xlsx"
+
+
+def _drop_pending(request: HttpRequest) -> dict[str, str] | None:
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending and TOKEN_RE.fullmatch(pending.get("token", "")):
+        _import_path(pending["token"]).unlink(missing_ok=True)
+        return pending
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("fulian.edit", raise_exception=True)
+def units_import(request: HttpRequest) -> HttpResponse:
+    """Upload a register and see the preview; nothing is written until confirmed."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        _drop_pending(request)
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            plan = spreadsheets.parse_units(data, actor=request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            if plan.ok and plan.rows:
+                token = secrets.token_urlsafe(16)
+                path = _import_path(token)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                request.session[SESSION_KEY] = {"token": token, "filename": upload.name[:200]}
+    return render(request, "building/import.html", {"form": form, "plan": plan})
+
+
+@require_POST
+@permission_required("fulian.edit", raise_exception=True)
+def units_import_confirm(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(SESSION_KEY) or {}
+    data = None
+    if TOKEN_RE.fullmatch(pending.get("token", "")):
+        try:
+            data = _import_path(pending["token"]).read_bytes()
+        except OSError:
+            data = None
+    _drop_pending(request)
+    if data is None:
+        messages.error(request, _("没有待确认的导入，请重新上传。"))
+        return redirect("building:units_import")
+    # Checked again: the register or the user's scope may have changed since the preview.
+    plan, result = services.import_units(
+        actor=request.user, data=data, filename=pending.get("filename", "")
+    )
+    if result is None:
+        return render(request, "building/import.html", {"form": ImportForm(), "plan": plan})
+    messages.success(
+        request,
+        _("导入完成：新增单位%(c)d个，更新%(u)d个，未变%(n)d个。")
+        % {"c": result.created, "u": result.updated, "n": result.unchanged},
+    )
+    return redirect("building:units")
 
 
 @require_http_methods(["GET", "POST"])

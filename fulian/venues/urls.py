@@ -7,6 +7,7 @@ app_name = "venues"
 urlpatterns = [
     path("", views.venue_list, name="list"),
     path("map/", views.venue_map, name="map"),
+    path("export.xlsx", views.venue_export, name="export"),
     path("new/", views.venue_create, name="create"),
     path("<int:pk>/", views.venue_detail, name="detail"),
     path("<int:pk>/edit/", views.venue_edit, name="edit"),

@@ -22,7 +22,7 @@ from fulian.core.forms import add_service_errors
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.core.uploads import serve
 from fulian.orgs.models import Org
-from fulian.venues import public, services
+from fulian.venues import exports, public, services
 from fulian.venues.forms import (
     AssessmentForm,
     PhotoForm,
@@ -60,14 +60,35 @@ def filter_venues(qs: QuerySet[Venue], data: dict[str, Any]) -> QuerySet[Venue]:
     return qs
 
 
-@require_safe
-def venue_list(request: HttpRequest) -> HttpResponse:
+def filtered_venues(request: HttpRequest) -> tuple[VenueFilterForm, QuerySet[Venue]]:
+    """Venues in scope as the list page's filters select them, in its order."""
     form = VenueFilterForm(request.GET or None)
     qs: QuerySet[Venue] = Venue.objects.for_user(request.user).select_related("org")
     if form.is_valid():
         qs = filter_venues(qs, form.cleaned_data)
-    page = Paginator(qs.order_by("type", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "venues/list.html", {"page": page, "form": form})
+    return form, qs.order_by("type", "name", "pk")
+
+
+@require_safe
+def venue_list(request: HttpRequest) -> HttpResponse:
+    form, qs = filtered_venues(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "venues/list.html",
+        {"page": page, "form": form, "export_query": query.urlencode()},
+    )
+
+
+@require_safe
+def venue_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered on the page, every page of it, as .xlsx."""
+    _form, qs = filtered_venues(request)
+    response = HttpResponse(exports.venue_workbook(qs), content_type=exports.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="venues.xlsx"'
+    return response
 
 
 @require_safe
