@@ -153,10 +153,10 @@ def process_photo(upload: Any) -> ProcessedPhoto:
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationError(_("照片像素过大。"))
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
             # Keep what the camera meant (rotation), then drop the metadata that said so.
-            image = ImageOps.exif_transpose(image)
+            image: Image.Image = ImageOps.exif_transpose(opened)
             if image.mode not in ("RGB", "L"):
                 background = Image.new("RGB", image.size, "white")
                 rgba = image.convert("RGBA")
