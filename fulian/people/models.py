@@ -8,7 +8,7 @@ HMAC-SM3 blind index (``fulian.core.personal_data``), shown masked, revealed onl
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +19,9 @@ from fulian.core import personal_data as pd
 from fulian.core.audit import OrgAuditMixin
 from fulian.core.scope import ScopedQuerySet
 from fulian.core.text import normalise_query
+
+if TYPE_CHECKING:
+    from fulian.orgs.models import Org
 
 
 class Gender(models.TextChoices):
@@ -149,6 +152,12 @@ class TalentTag(models.Model):
 
 
 class PersonQuerySet(ScopedQuerySet["Person"]):
+    if TYPE_CHECKING:
+        # ScopedQuerySet.in_subtree/for_user are annotated with the base class; these
+        # declarations keep this class's own methods (search, current, in_year…) visible.
+        def in_subtree(self, org: Org) -> PersonQuerySet: ...
+        def for_user(self, user: Any) -> PersonQuerySet: ...
+
     def search(self, query: str) -> PersonQuerySet:
         return self.filter(search_text__contains=normalise_query(query))
 
@@ -200,14 +209,6 @@ class Person(OrgAuditMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def ensure_defaults(cls) -> list[TalentTag]:
-        """The report's five tags (installed by migration 0001; put back if a database lost
-        them, as a flushed test database does)."""
-        for order, name in enumerate(DEFAULT_TALENT_TAGS, start=1):
-            cls.objects.get_or_create(name=name, defaults={"order": order})
-        return list(cls.objects.order_by("pk"))
-
     @property
     def masked_id_number(self) -> str:
         return pd.mask_id_number(self.id_number)
@@ -250,14 +251,6 @@ class Grid(OrgAuditMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def ensure_defaults(cls) -> list[TalentTag]:
-        """The report's five tags (installed by migration 0001; put back if a database lost
-        them, as a flushed test database does)."""
-        for order, name in enumerate(DEFAULT_TALENT_TAGS, start=1):
-            cls.objects.get_or_create(name=name, defaults={"order": order})
-        return list(cls.objects.order_by("pk"))
-
 
 class PositionKind(models.TextChoices):
     CHAIR = "chair", _("主席")
@@ -269,6 +262,12 @@ class PositionKind(models.TextChoices):
 
 
 class PositionQuerySet(ScopedQuerySet["Position"]):
+    if TYPE_CHECKING:
+        # ScopedQuerySet.in_subtree/for_user are annotated with the base class; these
+        # declarations keep this class's own methods (search, current, in_year…) visible.
+        def in_subtree(self, org: Org) -> PositionQuerySet: ...
+        def for_user(self, user: Any) -> PositionQuerySet: ...
+
     def current(self, on: datetime.date | None = None) -> PositionQuerySet:
         day = on or datetime.date.today()
         return self.filter(Q(start__isnull=True) | Q(start__lte=day)).filter(
@@ -382,14 +381,6 @@ class Congress(OrgAuditMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def ensure_defaults(cls) -> list[TalentTag]:
-        """The report's five tags (installed by migration 0001; put back if a database lost
-        them, as a flushed test database does)."""
-        for order, name in enumerate(DEFAULT_TALENT_TAGS, start=1):
-            cls.objects.get_or_create(name=name, defaults={"order": order})
-        return list(cls.objects.order_by("pk"))
-
 
 class CongressScopedQuerySet(ScopedQuerySet[Any]):
     """Records that belong to an org through their congress."""
@@ -493,14 +484,6 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @classmethod
-    def ensure_defaults(cls) -> list[TalentTag]:
-        """The report's five tags (installed by migration 0001; put back if a database lost
-        them, as a flushed test database does)."""
-        for order, name in enumerate(DEFAULT_TALENT_TAGS, start=1):
-            cls.objects.get_or_create(name=name, defaults={"order": order})
-        return list(cls.objects.order_by("pk"))
 
     @property
     def org(self) -> Any:
