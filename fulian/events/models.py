@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from fulian.core import personal_data as pd
 from fulian.core.audit import OrgAuditMixin
 from fulian.core.scope import ScopedQuerySet
+
+if TYPE_CHECKING:
+    from fulian.orgs.models import Org
 
 
 class Audience(models.TextChoices):
@@ -116,6 +119,12 @@ def campaign_family_ids(ids: list[int]) -> list[int]:
 
 
 class ActivityQuerySet(ScopedQuerySet["Activity"]):
+    if TYPE_CHECKING:
+        # ScopedQuerySet.in_subtree/for_user are annotated with the base class; these
+        # declarations keep this class's own methods (search, current, in_year…) visible.
+        def in_subtree(self, org: Org) -> ActivityQuerySet: ...
+        def for_user(self, user: Any) -> ActivityQuerySet: ...
+
     def in_year(self, year: int) -> ActivityQuerySet:
         tz = timezone.get_current_timezone()
         start = datetime.datetime(year, 1, 1, tzinfo=tz)
