@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fulian.orgs.models import Org
@@ -32,6 +33,22 @@ class OrgChoiceField(forms.ModelChoiceField):
         return f"{'　' * max(0, obj.depth - 1)}{obj.name}"
 
 
+class GridChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Grid) -> str:
+        return f"{obj.org.name} {obj.name}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.name}（{obj.org.name}）"
+
+
+def _set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
 class PersonForm(forms.Form):
     org = OrgChoiceField(label=_("所属组织"), queryset=Org.objects.none())
     name = forms.CharField(label=_("姓名"), max_length=50)
@@ -57,7 +74,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = _scoped_orgs(actor)
+        _set_queryset(self, "org", _scoped_orgs(actor))
 
 
 class PersonEditForm(PersonForm):
@@ -86,7 +103,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_org"].queryset = _scoped_orgs(actor)
+        _set_queryset(self, "new_org", _scoped_orgs(actor))
 
 
 class RevealForm(forms.Form):
@@ -98,15 +115,14 @@ class PositionForm(forms.Form):
     org = OrgChoiceField(label=_("任职组织"), queryset=Org.objects.none())
     kind = forms.ChoiceField(label=_("职务"), choices=PositionKind.choices)
     part_time = forms.BooleanField(label=_("兼职"), required=False)
-    grid = forms.ModelChoiceField(label=_("网格"), queryset=Grid.objects.none(), required=False)
+    grid = GridChoiceField(label=_("网格"), queryset=Grid.objects.none(), required=False)
     start = forms.DateField(label=_("任职开始"), widget=DATE, required=False)
     end = forms.DateField(label=_("任职结束"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = _scoped_orgs(actor)
-        self.fields["grid"].queryset = Grid.objects.for_user(actor).select_related("org")
-        self.fields["grid"].label_from_instance = lambda g: f"{g.org.name} {g.name}"
+        _set_queryset(self, "org", _scoped_orgs(actor))
+        _set_queryset(self, "grid", Grid.objects.for_user(actor).select_related("org"))
 
 
 class EndPositionForm(forms.Form):
@@ -148,14 +164,13 @@ class CongressForm(forms.Form):
 
 
 class DelegateForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("人员"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=_("人员"), queryset=Person.objects.none())
     delegation = forms.CharField(label=_("代表团"), max_length=50)
     frontline = forms.BooleanField(label=_("基层一线"), required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.for_user(actor).select_related("org")
-        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.org.name}）"
+        _set_queryset(self, "person", Person.objects.for_user(actor).select_related("org"))
 
 
 class TargetForm(forms.Form):
@@ -178,13 +193,12 @@ class ElectionForm(forms.Form):
 
 
 class CandidateForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("候选人"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=_("候选人"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, actor: Any, congress: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Candidates are usually delegates, but anyone in scope may stand.
-        self.fields["person"].queryset = Person.objects.for_user(actor).select_related("org")
-        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.org.name}）"
+        _set_queryset(self, "person", Person.objects.for_user(actor).select_related("org"))
 
 
 class TallyForm(forms.Form):
