@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,6 +36,13 @@ from fulian.people.models import (
     PositionKind,
     TalentTag,
 )
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    class HtmxHttpRequest(HttpRequest):
+        htmx: HtmxDetails  # set by django_htmx.middleware.HtmxMiddleware
+
 
 PAGE_SIZE = 50
 
@@ -71,7 +78,7 @@ def _scope_filter(request: HttpRequest) -> tuple[Org | None, Any]:
 
 
 @require_safe
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: HtmxHttpRequest) -> HttpResponse:
     org, _ref = _scope_filter(request)
     query = request.GET.get("q", "").strip()
     people = Person.objects.for_user(request.user).select_related("org")
@@ -299,8 +306,10 @@ def grid_list(request: HttpRequest) -> HttpResponse:
     workers = (
         Position.objects.current().filter(kind=PositionKind.GRID_WORKER).select_related("person")
     )
-    grids = grids.prefetch_related(Prefetch("positions", queryset=workers, to_attr="workers"))
-    page = Paginator(grids.order_by("org__path", "name"), PAGE_SIZE).get_page(
+    with_workers = grids.prefetch_related(
+        Prefetch("positions", queryset=workers, to_attr="workers")
+    )
+    page = Paginator(with_workers.order_by("org__path", "name"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "people/grid_list.html", {"page": page, "org": org})
@@ -467,6 +476,9 @@ def congress_create(request: HttpRequest) -> HttpResponse:
     org = user_org(request.user)
     form = forms.CongressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # people.manage_congress is granted only with an org (accounts.rules); a superuser
+        # without one fails here, as it failed in the service before (a 500 either way).
+        assert org is not None
         try:
             congress = services.create_congress(actor=request.user, org=org, **form.cleaned_data)
         except ValidationError as error:
