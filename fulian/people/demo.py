@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 from typing import Any
 
 from auditlog.context import disable_auditlog
@@ -293,7 +294,11 @@ def _congress(
         ("sector", "new_sector", 10),
     ]:
         services.set_target(
-            actor=actor, congress=congress, dimension=dimension, category=category, min_share=share
+            actor=actor,
+            congress=congress,
+            dimension=dimension,
+            category=category,
+            min_share=Decimal(share),
         )
     return congress, delegates
 

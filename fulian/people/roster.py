@@ -407,8 +407,8 @@ def _match_existing(plan: RosterPlan, actor: Any) -> None:
             )
     kept = []
     for index, row in indexes.items():
-        person = found.get(index)
-        if person is not None and actor is not None and person.pk not in visible:
+        existing = found.get(index)
+        if existing is not None and actor is not None and existing.pk not in visible:
             plan.errors.append(
                 RowError(
                     row.row,
@@ -417,7 +417,7 @@ def _match_existing(plan: RosterPlan, actor: Any) -> None:
                 )
             )
             continue
-        row.existing = person
+        row.existing = existing
         kept.append(row)
     plan.rows = sorted(kept, key=lambda r: r.row)
     plan.errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else -1))

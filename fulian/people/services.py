@@ -342,9 +342,9 @@ def terms_due(user: Any, *, months: int, today: datetime.date | None = None) -> 
         latest[term.org_id] = term
     due = []
     for org in Org.objects.for_user(user).filter(status="active").order_by("path"):
-        term = latest.get(org.pk)
-        if term is not None and term.end <= horizon:
-            due.append(TermDue(org, term, term.end < today))
+        org_term = latest.get(org.pk)
+        if org_term is not None and org_term.end <= horizon:
+            due.append(TermDue(org, org_term, org_term.end < today))
     return due
 
 
@@ -748,10 +748,13 @@ def count_election(*, actor: Any, election: Election) -> Election:
             rank, previous = position, candidate.votes
         candidate.rank = rank
     passing = [c for c in ordered if (c.votes or 0) >= threshold]
+    elected: list[Candidate]
+    runoff: list[Candidate]
     if len(passing) <= election.seats:
         elected, runoff = passing, []
     else:
         boundary = passing[election.seats - 1].votes
+        assert boundary is not None  # every candidate has votes (checked above)
         above = [c for c in passing if (c.votes or 0) > boundary]
         tied = [c for c in passing if c.votes == boundary]
         if len(above) + len(tied) == election.seats:
