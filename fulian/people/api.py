@@ -5,7 +5,8 @@ is a POST that needs ``people.reveal_personal`` and writes an access-log row."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
@@ -28,7 +29,11 @@ from fulian.people.models import (
     Person,
     Position,
     PositionKind,
+    TalentTag,
 )
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -36,7 +41,9 @@ class PersonSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(source="masked_id_number", read_only=True)
     phone = serializers.CharField(source="masked_phone", read_only=True)
     age = serializers.SerializerMethodField()
-    talent_tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    talent_tags: serializers.SlugRelatedField[TalentTag] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
 
     class Meta:
         model = Person
@@ -141,7 +148,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
             headers={"Cache-Control": "no-store"},
         )
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         # reveal is a POST that only reads: it needs its own permission, not fulian.edit.
         if self.action == "reveal":
             self.write_perm = "fulian.view"
