@@ -7,7 +7,7 @@ import pytest
 
 from fulian.core.testing import Cast, build_cast
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("FULIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
@@ -36,13 +36,37 @@ def api_client() -> Any:
     return APIClient()
 
 
+def _require_system_part(available: bool, what: str) -> None:
+    """Skip a test whose system part (a Debian package) is missing, unless REQUIRE_E2E=1
+    (CI), where missing parts fail instead of hiding."""
+    if available:
+        return
+    if os.environ.get("REQUIRE_E2E") == "1":
+        pytest.fail(f"REQUIRE_E2E=1 but {what} is missing")
+    pytest.skip(f"needs {what}")
+
+
+@pytest.fixture(scope="session")
+def cjk_pdf() -> None:
+    """WeasyPrint with its system libraries and a Chinese font (fonts-noto-cjk)."""
+    try:
+        import weasyprint  # noqa: F401
+
+        from fulian.events.documents import cjk_font_family
+
+        cjk_font_family()
+    except (OSError, ImportError, RuntimeError):
+        _require_system_part(
+            False, "WeasyPrint's Pango and a CJK font (apt-get install fonts-noto-cjk)"
+        )
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright. Skips without Chromium, unless REQUIRE_E2E=1."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("REQUIRE_E2E") == "1":
-            pytest.fail(f"REQUIRE_E2E=1 but Chromium is not at {CHROMIUM}")
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    _require_system_part(
+        os.path.exists(CHROMIUM), f"Chromium at {CHROMIUM} (apt-get install chromium)"
+    )
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
     from playwright.sync_api import sync_playwright
 

@@ -469,6 +469,9 @@ def test_sheet_and_certificate_matrix(client, cast, training):
     check_matrix(
         client, cast, "GET", reverse("events:activity_sheet", args=[training.pk]), READ_TOWN
     )
+
+
+def test_certificate_matrix(client, cast, training, cjk_pdf):
     check_matrix(client, cast, "GET", reverse("events:certificates", args=[training.pk]), READ_TOWN)
 
 

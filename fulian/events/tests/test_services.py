@@ -300,7 +300,7 @@ def _text(document):
     return "".join(parts)
 
 
-def test_certificates_pdf(cast, training, trainee):
+def test_certificates_pdf(cast, training, trainee, cjk_pdf):
     for s in training.activity.sessions.all():
         services.check_in_person(actor=None, session=s, person=trainee)
     half = make_person(cast.village_a, "半程", "13900006666")
