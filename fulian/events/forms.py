@@ -37,6 +37,16 @@ def _campaign_label(campaign: Campaign) -> str:
     return f"{'　' if campaign.parent_id else ''}{campaign.name}"
 
 
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Org) -> str:
+        return _org_label(obj)
+
+
+class CampaignChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Campaign) -> str:
+        return _campaign_label(obj)
+
+
 def campaign_queryset() -> Any:
     return Campaign.objects.filter(is_active=True).select_related("parent")
 
@@ -89,7 +99,7 @@ class ScopedFormMixin:
 
 
 class ActivityFilterForm(forms.Form):
-    campaign = forms.ModelChoiceField(
+    campaign = CampaignChoiceField(
         label=_("活动品牌"), queryset=Campaign.objects.all(), required=False, to_field_name="code"
     )
     kind = forms.ModelChoiceField(
@@ -98,16 +108,16 @@ class ActivityFilterForm(forms.Form):
         required=False,
         to_field_name="code",
     )
-    org = forms.ModelChoiceField(label=_("组织"), queryset=Org.objects.none(), required=False)
+    org = OrgChoiceField(label=_("组织"), queryset=Org.objects.none(), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=1949, max_value=2100)
     since = forms.DateField(label=_("起始日期"), required=False, widget=DATE_WIDGET)
     until = forms.DateField(label=_("截止日期"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = org_choices_for(actor)
-        self.fields["org"].label_from_instance = _org_label
-        self.fields["campaign"].label_from_instance = _campaign_label
+        org = self.fields["org"]
+        assert isinstance(org, forms.ModelChoiceField)
+        org.queryset = org_choices_for(actor)
 
 
 class QuickRecordForm(ScopedFormMixin, forms.Form):
@@ -181,7 +191,8 @@ class ActivityForm(ScopedFormMixin, forms.Form):
         self.scope_fields(actor)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("结束时间不能早于开始时间。"))
         return data
@@ -229,7 +240,8 @@ class TrainingForm(ScopedFormMixin, forms.Form):
         self.scope_fields(actor)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("结束时间不能早于开始时间。"))
         return data
@@ -247,7 +259,8 @@ class SessionForm(forms.Form):
     instructor_unit = forms.CharField(label=_("授课人单位"), max_length=100, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("结束时间应晚于开始时间。"))
         return data
