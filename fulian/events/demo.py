@@ -104,11 +104,13 @@ def load(stdout: Any) -> None:
         .filter(kind__in=[OrgKind.VILLAGE, OrgKind.COMMUNITY])
         .order_by("path")
     )
-    existing = set(
-        Activity.objects.filter(idempotency_key__isnull=False).values_list(
+    existing = {
+        k
+        for k in Activity.objects.filter(idempotency_key__isnull=False).values_list(
             "idempotency_key", flat=True
         )
-    )
+        if k is not None
+    }
     plan: list[Activity] = []
 
     def add(k: uuid.UUID, **fields: Any) -> None:
@@ -328,10 +330,11 @@ def _meeting(district: Org, rng: random.Random, actor: Any, existing: set[uuid.U
     if k in existing:
         return False
     day = datetime.date(YEAR, 2, 16)
+    start, end = at(day, 9), at(day, 12)
     activity = Activity.objects.create(
         idempotency_key=k, created_by=actor, org=district,
         kind=ActivityKind.objects.get(code="meeting"),
-        title="秦州区妇联八届二次执委（扩大）会议", start=at(day, 9), end=at(day, 12),
+        title="秦州区妇联八届二次执委（扩大）会议", start=start, end=end,
         place="秦州区妇联会议室", meeting_type=MeetingType.EXPANDED_PLENARY,
         audiences=["executives", "chairs"],
         agenda="一、传达学习上级妇联会议精神\n二、总结2022年工作，部署2023年工作\n三、听取执委述职，开展“一述一评”\n四、民主评议测评",
@@ -340,8 +343,8 @@ def _meeting(district: Org, rng: random.Random, actor: Any, existing: set[uuid.U
     session = Session.objects.create(
         activity=activity,
         title=activity.title,
-        start=activity.start,
-        end=activity.end,
+        start=start,
+        end=end,
         place=activity.place,
     )
     from fulian.people.models import Person, PositionKind

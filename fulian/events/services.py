@@ -324,7 +324,12 @@ def delete_photo(*, actor: Any, photo: ActivityPhoto) -> None:
     require_edit(actor, photo.activity.org)
     image, thumb = photo.image, photo.thumbnail
     photo.delete()
-    transaction.on_commit(lambda: (image.delete(save=False), thumb.delete(save=False)))
+
+    def delete_files() -> None:
+        image.delete(save=False)
+        thumb.delete(save=False)
+
+    transaction.on_commit(delete_files)
 
 
 # --- configuration: kinds, campaigns, series (the district) -------------------------------
@@ -709,16 +714,17 @@ def _check_in(
     matched = person if person is not None and _same_name(person.name, clean_name) else None
 
     def make() -> Attendance:
-        return Attendance(
+        attendance = Attendance(
             session=session,
             person=matched,
             name=clean_name,
-            phone=digits,
             status=AttendanceStatus.CONFIRMED if matched else AttendanceStatus.PENDING,
             source=AttendanceSource.QR,
             late=now > session.start + late_after(),
             checked_in_at=now,
         )
+        attendance.phone = digits  # fills phone_cipher and phone_index
+        return attendance
 
     attendance, created = _insert_attendance(
         make, lambda: _existing_attendance(session, index, matched), actor=None, note="qr"
