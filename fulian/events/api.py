@@ -39,6 +39,7 @@ from fulian.events.models import (
     Session,
     TrainingClass,
     TrainingMethod,
+    TrainingSeries,
 )
 from fulian.orgs.models import Org
 
@@ -158,7 +159,11 @@ class ActivitySerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["org"].queryset = Org.objects.for_user(request.user)
+            org = self.fields["org"]
+            assert isinstance(org, serializers.PrimaryKeyRelatedField)
+            # The stubs type RelatedField.queryset with Manager in a union, so mypy treats the
+            # assignment as Manager's descriptor protocol; any queryset is refused.
+            org.queryset = Org.objects.for_user(request.user)  # type: ignore[arg-type]
 
     def get_photos(self, activity: Activity) -> list[str]:
         return [reverse("events:photo", args=[p.pk]) for p in activity.photos.all()]
@@ -234,7 +239,9 @@ class ActivityViewSet(
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(
+    # Every DRF Field has a `parent` attribute (the serializer holding it); the metaclass
+    # pops declared fields off the class, so only the stubs see a clash.
+    parent = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", queryset=Campaign.objects.all(), allow_null=True, required=False
     )
     activity_count = serializers.SerializerMethodField(
@@ -272,7 +279,7 @@ class CampaignViewSet(
     queryset = Campaign.objects.select_related("parent")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         year = self.request.query_params.get("year", "")
         context["counts"] = queries.campaign_counts(
             Activity.objects.for_user(self.request.user),
@@ -352,7 +359,9 @@ class TrainingSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="activity.title")
     org = serializers.IntegerField(source="activity.org_id")
     org_name = serializers.CharField(source="activity.org.name")
-    series = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    series: serializers.SlugRelatedField[TrainingSeries] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     start = serializers.DateTimeField(source="activity.start")
     end = serializers.DateTimeField(source="activity.end")
     audiences = serializers.ListField(source="activity.audiences", child=serializers.CharField())
@@ -361,7 +370,7 @@ class TrainingSerializer(serializers.ModelSerializer):
     sessions = serializers.SerializerMethodField()
     attendance_count = serializers.IntegerField(read_only=True, help_text="人次 over all sessions")
     people_count = serializers.IntegerField(read_only=True, help_text="人数 over all sessions")
-    enrolled = serializers.IntegerField(read_only=True, help_text="approved enrolments")
+    enrolled = serializers.SerializerMethodField(help_text="approved enrolments")
 
     class Meta:
         model = TrainingClass
@@ -383,6 +392,9 @@ class TrainingSerializer(serializers.ModelSerializer):
             "people_count",
             "enrolled",
         ]
+
+    def get_enrolled(self, training: TrainingClass) -> int:
+        return int(self.context.get("enrolled", {}).get(training.pk, 0))
 
     def get_sessions(self, training: TrainingClass) -> list[dict[str, Any]]:
         sessions = self.context.get("sessions", {}).get(training.pk, [])
@@ -445,9 +457,7 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
             .annotate(n=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.APPROVED)))
             .values_list("pk", "n")
         )
-        for t in trainings:
-            t.enrolled = enrolled.get(t.pk, 0)
-        return {**self.get_serializer_context(), "sessions": sessions}
+        return {**self.get_serializer_context(), "sessions": sessions, "enrolled": enrolled}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())

@@ -268,6 +268,11 @@ def test_trainings_and_sessions(client, cast, training, trainee):
         (s["attendance_count"], s["people_count"], s["pending_count"]) for s in t["sessions"]
     ] == [(2, 2, 1), (1, 1, 0)]
     assert t["methods"] == ["lecture"] and t["topics"] == ["履职能力", "家庭教育"]
+    assert t["enrolled"] == 0
+    services.enrol_people(actor=cast.town_a_admin, training=training, people=[trainee, other])
+    t = client.get("/api/v1/trainings/?year=2023&series=lingtouyan").json()["results"][0]
+    assert t["enrolled"] == 2
+    assert client.get(f"/api/v1/trainings/{training.pk}/").json()["enrolled"] == 2
     assert client.get("/api/v1/trainings/?year=2022").json()["count"] == 0
     detail = client.get(f"/api/v1/sessions/{first.pk}/").json()
     assert sorted((a["name"], a["phone"], a["status"]) for a in detail["attendances"]) == [
