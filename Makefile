@@ -26,6 +26,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy fulian
 	$(PY) manage.py makemigrations --check --dry-run
 
 check-assets:

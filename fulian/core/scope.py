@@ -8,7 +8,7 @@ exactly like a missing one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
 from django.http import Http404
@@ -39,10 +39,10 @@ class ScopedQuerySet(models.QuerySet[M]):
 
     org_field = "org"
 
-    def in_subtree(self, org: Org) -> ScopedQuerySet[M]:
+    def in_subtree(self, org: Org) -> Self:
         return self.filter(**{f"{self.org_field}__path__range": subtree_bounds(org.path)})
 
-    def for_user(self, user: Any) -> ScopedQuerySet[M]:
+    def for_user(self, user: Any) -> Self:
         org = user_org(user)
         if org is None:
             return self.none()

@@ -24,7 +24,7 @@ from fulian.core.audit import OrgAuditMixin
 from fulian.core.scope import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from fulian.orgs.models import Org
+    pass
 
 
 class Audience(models.TextChoices):
@@ -119,12 +119,6 @@ def campaign_family_ids(ids: list[int]) -> list[int]:
 
 
 class ActivityQuerySet(ScopedQuerySet["Activity"]):
-    if TYPE_CHECKING:
-        # ScopedQuerySet.in_subtree/for_user are annotated with the base class; these
-        # declarations keep this class's own methods (search, current, in_year…) visible.
-        def in_subtree(self, org: Org) -> ActivityQuerySet: ...
-        def for_user(self, user: Any) -> ActivityQuerySet: ...
-
     def in_year(self, year: int) -> ActivityQuerySet:
         tz = timezone.get_current_timezone()
         start = datetime.datetime(year, 1, 1, tzinfo=tz)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fulian.core.forms import add_service_errors
+from fulian.core.http import HtmxHttpRequest
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.events import documents, queries, services
 from fulian.events.forms import (
@@ -48,13 +49,6 @@ from fulian.events.models import (
 )
 from fulian.orgs.models import Org
 from fulian.people.models import Person, Position, PositionKind
-
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    class HtmxHttpRequest(HttpRequest):
-        htmx: HtmxDetails  # set by django_htmx.middleware.HtmxMiddleware
-
 
 PAGE_SIZE = 50
 

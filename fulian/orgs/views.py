@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fulian.core.forms import add_service_errors
+from fulian.core.http import HtmxHttpRequest
 from fulian.core.registry import registry
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.orgs import services
@@ -25,7 +26,7 @@ def _org(request: HttpRequest, pk: int) -> Org:
 
 
 @require_safe
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: HtmxHttpRequest) -> HttpResponse:
     """The tree from the user's org, its first level open; ``?q=`` searches the subtree."""
     root = user_org(request.user)
     query = request.GET.get("q", "").strip()
@@ -36,7 +37,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         )
     elif root is not None:
         context["children"] = list(Org.objects.get_children(root))
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "orgs/tree.html#results", context)
     return render(request, "orgs/tree.html", context)
 

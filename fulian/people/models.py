@@ -21,7 +21,7 @@ from fulian.core.scope import ScopedQuerySet
 from fulian.core.text import normalise_query
 
 if TYPE_CHECKING:
-    from fulian.orgs.models import Org
+    pass
 
 
 class Gender(models.TextChoices):
@@ -152,12 +152,6 @@ class TalentTag(models.Model):
 
 
 class PersonQuerySet(ScopedQuerySet["Person"]):
-    if TYPE_CHECKING:
-        # ScopedQuerySet.in_subtree/for_user are annotated with the base class; these
-        # declarations keep this class's own methods (search, current, in_year…) visible.
-        def in_subtree(self, org: Org) -> PersonQuerySet: ...
-        def for_user(self, user: Any) -> PersonQuerySet: ...
-
     def search(self, query: str) -> PersonQuerySet:
         return self.filter(search_text__contains=normalise_query(query))
 
@@ -262,12 +256,6 @@ class PositionKind(models.TextChoices):
 
 
 class PositionQuerySet(ScopedQuerySet["Position"]):
-    if TYPE_CHECKING:
-        # ScopedQuerySet.in_subtree/for_user are annotated with the base class; these
-        # declarations keep this class's own methods (search, current, in_year…) visible.
-        def in_subtree(self, org: Org) -> PositionQuerySet: ...
-        def for_user(self, user: Any) -> PositionQuerySet: ...
-
     def current(self, on: datetime.date | None = None) -> PositionQuerySet:
         day = on or datetime.date.today()
         return self.filter(Q(start__isnull=True) | Q(start__lte=day)).filter(

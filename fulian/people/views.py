@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fulian.core import personal_data as pd
 from fulian.core.forms import add_service_errors
+from fulian.core.http import HtmxHttpRequest
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.orgs.models import Org
 from fulian.people import exports, forms, roster, services
@@ -36,13 +37,6 @@ from fulian.people.models import (
     PositionKind,
     TalentTag,
 )
-
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    class HtmxHttpRequest(HttpRequest):
-        htmx: HtmxDetails  # set by django_htmx.middleware.HtmxMiddleware
-
 
 PAGE_SIZE = 50
 
