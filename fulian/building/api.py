@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fulian.api.calls import call_service
 from fulian.building import services
 from fulian.building.models import (
     PENDING_UNIT_STATUSES,
@@ -31,15 +30,6 @@ from fulian.building.models import (
 )
 from fulian.core.scope import get_for_user_or_404, subtree_bounds, user_org
 from fulian.orgs.models import Org
-
-
-def call(service: Any, **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        raise APIValidationError(
-            error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-        ) from error
 
 
 def _org_in_scope(request: Request, pk: int) -> Org:
@@ -146,7 +136,7 @@ class UnitViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
-        serializer.instance = call(
+        serializer.instance = call_service(
             services.register_unit,
             actor=self.request.user,
             org=_org_in_scope(self.request, data["org_id"]),
@@ -159,7 +149,7 @@ class UnitViewSet(
     def perform_update(self, serializer: Any) -> None:
         unit, data = serializer.instance, serializer.validated_data
         org = _org_in_scope(self.request, data["org_id"]) if "org_id" in data else unit.org
-        call(
+        call_service(
             services.update_unit,
             actor=self.request.user,
             unit=unit,
@@ -178,7 +168,7 @@ class UnitViewSet(
         unit = self.get_object()
         data = UrgeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        call(services.urge_unit, actor=request.user, unit=unit, **data.validated_data)
+        call_service(services.urge_unit, actor=request.user, unit=unit, **data.validated_data)
         return self._done(unit)
 
     @action(
@@ -194,7 +184,7 @@ class UnitViewSet(
         values = dict(data.validated_data)
         parent_id = values.pop("parent")
         parent = _org_in_scope(request, parent_id) if parent_id else None
-        call(services.found_unit, actor=request.user, unit=unit, parent=parent, **values)
+        call_service(services.found_unit, actor=request.user, unit=unit, parent=parent, **values)
         return self._done(unit)
 
     @action(detail=True, methods=["post"], serializer_class=ExemptInput)
@@ -202,7 +192,7 @@ class UnitViewSet(
         unit = self.get_object()
         data = ExemptInput(data=request.data)
         data.is_valid(raise_exception=True)
-        call(services.exempt_unit, actor=request.user, unit=unit, **data.validated_data)
+        call_service(services.exempt_unit, actor=request.user, unit=unit, **data.validated_data)
         return self._done(unit)
 
 
@@ -329,7 +319,7 @@ class VisitViewSet(
         data = serializer.validated_data
         user = self.request.user
         visited = [_org_in_scope(self.request, o.pk) for o in data["visited"]]
-        serializer.instance = call(
+        serializer.instance = call_service(
             services.create_visit,
             actor=user,
             org=user_org(user),
@@ -402,7 +392,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
             raise Http404
         org = _org_in_scope(request, values["org"])
-        item = call(
+        item = call_service(
             services.raise_item,
             actor=request.user,
             finding=finding,
@@ -417,7 +407,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         item = self.get_object()
         data = MoveInput(data=request.data)
         data.is_valid(raise_exception=True)
-        call(services.move_item, actor=request.user, item=item, **data.validated_data)
+        call_service(services.move_item, actor=request.user, item=item, **data.validated_data)
         fresh = self.get_queryset().get(pk=item.pk)
         return Response(ItemSerializer(fresh, context=self.get_serializer_context()).data)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +19,10 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
-from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fulian.api.calls import call_service
 from fulian.core.scope import get_for_user_or_404
 from fulian.events import queries, services
 from fulian.events.models import (
@@ -44,17 +43,6 @@ from fulian.events.models import (
 from fulian.orgs.models import Org
 
 YEAR_PARAM = OpenApiParameter("year", OpenApiTypes.INT, description="calendar year of the start")
-
-
-def _call(service: Any, **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        raise APIValidationError(
-            error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-        ) from error
-    except PermissionDenied as error:
-        raise APIPermissionDenied from error
 
 
 def _org_ref(user: Any, value: str) -> Org | None:
@@ -197,13 +185,15 @@ class ActivityViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = _call(services.create_activity, actor=self.request.user, **data)
+        serializer.instance = call_service(
+            services.create_activity, actor=self.request.user, **data
+        )
         serializer.instance.attendance_count = serializer.instance.people_count = 0
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         data.pop("idempotency_key", None)
-        _call(
+        call_service(
             services.update_activity, actor=self.request.user, activity=serializer.instance, **data
         )
         counts = services.activity_counts(serializer.instance)
@@ -211,7 +201,7 @@ class ActivityViewSet(
         serializer.instance.people_count = counts.people
 
     def perform_destroy(self, instance: Activity) -> None:
-        _call(services.delete_activity, actor=self.request.user, activity=instance)
+        call_service(services.delete_activity, actor=self.request.user, activity=instance)
 
     @extend_schema(
         parameters=[YEAR_PARAM],
@@ -292,7 +282,7 @@ class CampaignViewSet(
         return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = _call(
+        serializer.instance = call_service(
             services.save_campaign, actor=self.request.user, **serializer.validated_data
         )
 
@@ -307,7 +297,7 @@ class CampaignViewSet(
             "is_active": current.is_active,
             **serializer.validated_data,
         }
-        _call(services.save_campaign, actor=self.request.user, campaign=current, **data)
+        call_service(services.save_campaign, actor=self.request.user, campaign=current, **data)
 
 
 # --- training classes and sessions --------------------------------------------------------

@@ -1,11 +1,11 @@
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError as APIValidationError
 
+from fulian.api.calls import call_service
 from fulian.core.scope import get_for_user_or_404, subtree_bounds
 from fulian.orgs import services
 from fulian.orgs.models import Org, OrgKind, OrgStatus
@@ -79,7 +79,7 @@ class OrgViewSet(
         if parent_id is None:
             raise APIValidationError({"parent_id": ["必填。"]})
         parent = get_for_user_or_404(Org.objects, self.request.user, pk=parent_id)
-        serializer.instance = self._call(
+        serializer.instance = call_service(
             services.create_org,
             actor=self.request.user,
             parent=parent,
@@ -92,7 +92,7 @@ class OrgViewSet(
     def perform_update(self, serializer: Any) -> None:
         org = serializer.instance
         data = serializer.validated_data
-        self._call(
+        call_service(
             services.update_org,
             actor=self.request.user,
             org=org,
@@ -102,19 +102,8 @@ class OrgViewSet(
         )
         if "parent_id" in data and data["parent_id"] != org.parent_id:
             new_parent = get_for_user_or_404(Org.objects, self.request.user, pk=data["parent_id"])
-            self._call(services.move_org, actor=self.request.user, org=org, new_parent=new_parent)
+            call_service(services.move_org, actor=self.request.user, org=org, new_parent=new_parent)
             org.parent_id = new_parent.pk
-
-    @staticmethod
-    def _call(service: Any, **kwargs: Any) -> Any:
-        try:
-            return service(**kwargs)
-        except ValidationError as error:
-            raise APIValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-            ) from error
-        except PermissionDenied:
-            raise
 
 
 def with_parent_ids(queryset: QuerySet[Org]) -> QuerySet[Org]:

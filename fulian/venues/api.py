@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fulian.building.api import call
+from fulian.api.calls import call_service
 from fulian.core.scope import get_for_user_or_404, subtree_bounds
 from fulian.orgs.models import Org
 from fulian.venues import public, services
@@ -94,13 +94,15 @@ class VenueViewSet(
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         org = get_for_user_or_404(Org.objects, self.request.user, pk=data.pop("org_id"))
-        serializer.instance = call(services.create_venue, actor=self.request.user, org=org, **data)
+        serializer.instance = call_service(
+            services.create_venue, actor=self.request.user, org=org, **data
+        )
 
     def perform_update(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         org_id = data.pop("org_id", None)
         org = get_for_user_or_404(Org.objects, self.request.user, pk=org_id) if org_id else None
-        call(
+        call_service(
             services.update_venue,
             actor=self.request.user,
             venue=serializer.instance,
@@ -148,7 +150,7 @@ class StandardViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
-        serializer.instance = call(
+        serializer.instance = call_service(
             services.save_standard,
             actor=self.request.user,
             venue_type=data["venue_type"],
@@ -227,7 +229,7 @@ class AssessmentViewSet(
             )
             for r in data["results"]
         }
-        serializer.instance = call(
+        serializer.instance = call_service(
             services.assess,
             actor=self.request.user,
             venue=venue,
