@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fulian.core.forms import add_service_errors
 from fulian.core.http import HtmxHttpRequest
+from fulian.core.ratelimit import limit_posts
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.events import documents, queries, services
 from fulian.events.forms import (
@@ -839,6 +840,7 @@ def attendance_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_not_required
+@limit_posts("checkin", limit=600, window=600)  # a hall of trainees may share one address
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The phone-width page a trainee reaches by scanning the session's QR code."""
     session = services.session_for_token(token)
@@ -870,6 +872,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_not_required
+@limit_posts("register", limit=120, window=600)
 def register(request: HttpRequest, token: str) -> HttpResponse:
     """Self-registration for a class (approved by the organiser)."""
     training = services.training_for_token(token)

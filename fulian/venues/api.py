@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from fulian.api.calls import call_service
 from fulian.core.scope import get_for_user_or_404, subtree_bounds
@@ -263,6 +264,7 @@ class PublicVenueViewSet(viewsets.ViewSet):
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
+    throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
         parameters=[
