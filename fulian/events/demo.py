@@ -24,6 +24,7 @@ from auditlog.context import disable_auditlog
 from django.utils import timezone
 
 from fulian.accounts.models import User
+from fulian.events import services
 from fulian.events.models import (
     Activity,
     ActivityKind,
@@ -92,6 +93,7 @@ def load(stdout: Any) -> None:
         return
     actor = User.objects.filter(username="qinzhou-admin").first()
     rng = random.Random(SEED)
+    services.ensure_defaults()
     kinds = {k.code: k for k in ActivityKind.objects.all()}
     campaigns = {c.code: c for c in Campaign.objects.all()}
     towns = list(
