@@ -25,7 +25,7 @@ def _manage(*args, **env):
         env=environ,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
 
 
