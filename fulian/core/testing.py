@@ -5,9 +5,9 @@ The cast lives in a small slice of the real 秦州区 tree:
     秦州区 (district)
     ├── 皂郊镇 (town A)
     │   ├── 下寨子居民委员会 (village A)
-    │   └── 店镇村 (village A2)
+    │   └── 杨家沟村民委员会 (village A2)
     └── 天水镇 (town B)
-        └── 天水村 (village B)
+        └── 李尧村民委员会 (village B)
 
 Personas: ``district_admin`` (秦州区), ``town_a_admin`` and ``viewer`` (皂郊镇),
 ``town_b_admin`` (天水镇), ``village_editor`` (下寨子), and ``anonymous``.
@@ -37,9 +37,9 @@ CAST_DIVISIONS = [
     ("620502", "秦州区", ""),
     ("620502103", "皂郊镇", "620502"),
     ("620502103005", "下寨子居民委员会", "620502103"),
-    ("620502103201", "店镇村民委员会", "620502103"),
+    ("620502103203", "杨家沟村民委员会", "620502103"),
     ("620502108", "天水镇", "620502"),
-    ("620502108201", "天水村民委员会", "620502108"),
+    ("620502108202", "李尧村民委员会", "620502108"),
 ]
 
 
@@ -74,9 +74,9 @@ def build_cast() -> Cast:
         district=orgs["620502"],
         town_a=orgs["620502103"],
         village_a=orgs["620502103005"],
-        village_a2=orgs["620502103201"],
+        village_a2=orgs["620502103203"],
         town_b=orgs["620502108"],
-        village_b=orgs["620502108201"],
+        village_b=orgs["620502108202"],
         district_admin=user("district-admin", "620502", Role.DISTRICT_ADMIN),
         town_a_admin=user("town-a-admin", "620502103", Role.ORG_ADMIN),
         town_b_admin=user("town-b-admin", "620502108", Role.ORG_ADMIN),

@@ -275,7 +275,15 @@ def test_attendance_workbook_cells(cast, training, trainee):
         "迟到",
         2,
     ]
-    assert [c.value for c in sheet[4]] == [2, "赵敏", "店镇村民委员会", "139****4444", "✓", None, 1]
+    assert [c.value for c in sheet[4]] == [
+        2,
+        "赵敏",
+        "杨家沟村民委员会",
+        "139****4444",
+        "✓",
+        None,
+        1,
+    ]
     assert sheet.max_row == 4
     summary = book["汇总"]
     assert [[c.value for c in row] for row in summary.iter_rows()] == [

@@ -33,7 +33,7 @@ def test_tree_matrix_and_content(client, cast):
     check_matrix(client, cast, "GET", "/orgs/", READ_ALL)
     client.force_login(cast.town_a_admin)
     html = client.get("/orgs/").content.decode()
-    assert "皂郊镇" in html and "下寨子居民委员会" in html and "店镇村民委员会" in html
+    assert "皂郊镇" in html and "下寨子居民委员会" in html and "杨家沟村民委员会" in html
     assert "天水镇" not in html and "秦州区" not in html
 
 

@@ -176,7 +176,7 @@ def test_page_import_refuses_people_registered_elsewhere(cast, people):
     assert [str(e) for e in plan.errors] == [
         "第3行「身份证号」：该人员已在其他组织登记。如需调入，请联系区妇联办理调转。"
     ]
-    plan = parse_roster(roster_bytes([roster_row(1, "620502108201")]), actor=cast.town_a_admin)
+    plan = parse_roster(roster_bytes([roster_row(1, "620502108202")]), actor=cast.town_a_admin)
     assert [str(e) for e in plan.errors] == [
         "第2行「所属组织代码」：未找到该组织，或不在您的管辖范围内。"
     ]

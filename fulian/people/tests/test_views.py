@@ -314,7 +314,7 @@ def test_import_page_preview_then_confirm(client, cast):
     assert response.status_code == 302 and Person.objects.count() == 3
     assert client.post(reverse("people:import_confirm")).status_code == 302
     assert Person.objects.count() == 3
-    bad = roster_bytes([roster_row(9, "620502108201")])
+    bad = roster_bytes([roster_row(9, "620502108202")])
     body = client.post(
         reverse("people:import"), {"file": SimpleUploadedFile("r.xlsx", bad)}
     ).content.decode()
@@ -459,8 +459,8 @@ def test_election_flow_through_pages(client, cast, election, people):
     assert rows[11:] == [
         ["名次", "姓名", "所属组织", "得票", "结果"],
         [1, "王秀英", "下寨子居民委员会", 5, "当选"],
-        [2, "李桂兰", "店镇村民委员会", 4, "当选"],
-        [3, "张红霞", "天水村民委员会", 1, "未当选"],
+        [2, "李桂兰", "杨家沟村民委员会", 4, "当选"],
+        [3, "张红霞", "李尧村民委员会", 1, "未当选"],
     ]
 
 

@@ -270,7 +270,7 @@ def test_public_search_by_area_and_location(client, cast, venue):
     assert (
         rows[0].distance_km == 1.44
         and rows[0].town == "天水镇"
-        and rows[0].village == "天水村民委员会"
+        and rows[0].village == "李尧村民委员会"
     )
     body = client.get("/api/v1/public/venues/?lat=34.41&lng=105.51").json()
     assert [r["name"] for r in body["results"]] == ["天水村妇女之家", "下寨子妇女之家"]
