@@ -352,8 +352,8 @@ def _parse_row(
         position = POSITIONS.get(_cell_text(pos_v))
         if position is None:
             err("职务", _("“%(v)s”不是可选的职务。") % {"v": _cell_text(pos_v)[:20]})
-        elif position[0] == PositionKind.GRID_WORKER:
-            err("职务", _("网格员须在网格页面指定网格，不能通过花名册导入。"))
+        # A grid worker comes in without a grid (the roster has no grid column): the
+        # village assigns the grid on the grids page; the roster shows the worker meanwhile.
     start = None
     if _text(start_v):
         try:

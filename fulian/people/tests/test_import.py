@@ -229,3 +229,23 @@ def test_command_with_missing_file(db):
 
 
 __all__ = ["sqlite3"]
+
+
+def test_grid_workers_and_traditional_headers_import_once(cast, tmp_path):
+    traditional = ["姓名", "性別", "民族", "身份證號", "手機號", "學歷", "政治面貌", "職業類別",
+                   "所屬組織代碼", "職務", "任職開始"]  # fmt: skip
+    rows = [
+        roster_row(1, "620502103005", **{"职务": "网格员"}),
+        roster_row(2, "620502103005", **{"职务": "網格員", "民族": "漢族"}),
+        roster_row(3, "620502103203", **{"职务": "执委"}),
+    ]
+    path = _file(tmp_path, rows, header=traditional)
+    assert _run(path)[0]
+    workers = Position.objects.filter(kind="grid_worker").order_by("person__pk")
+    assert [(p.org.code, p.grid_id) for p in workers] == [
+        ("620502103005", None),
+        ("620502103005", None),
+    ]
+    assert Position.objects.count() == 3 and Person.objects.count() == 3
+    assert _run(path)[0]
+    assert Position.objects.count() == 3 and Person.objects.count() == 3
