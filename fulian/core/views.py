@@ -6,7 +6,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -84,9 +84,11 @@ def audit(request: HttpRequest) -> HttpResponse:
     """The audit trail of the user's subtree, filterable by user, org and date. Read-only."""
     root = user_org(request.user)
     assert root is not None  # the permission needs an org
-    entries = LogEntry.objects.select_related("actor", "content_type").filter(
-        additional_data__org_path__startswith=root.path
-    )
+    in_subtree = Q(additional_data__org_path__startswith=root.path)
+    if root.is_root():
+        # Records that belong to no org (kinds, campaigns, tags…) are the top's configuration.
+        in_subtree |= Q(additional_data__org_path__isnull=True)
+    entries = LogEntry.objects.select_related("actor", "content_type").filter(in_subtree)
     actors = User.objects.for_user(request.user).order_by("username")
     actor_id = request.GET.get("actor", "")
     if actor_id.isdigit():

@@ -17,6 +17,8 @@ class EventsConfig(AppConfig):
 
         auditlog.register(models.Activity, exclude_fields=["updated_at", "idempotency_key"])
         auditlog.register(models.Session)
+        auditlog.register(models.TrainingClass)
+        auditlog.register(models.ActivityPhoto, exclude_fields=["image", "thumbnail"])
         auditlog.register(models.ActivityKind)
         auditlog.register(models.Campaign)
         auditlog.register(models.TrainingSeries)

@@ -31,6 +31,8 @@ class PeopleConfig(AppConfig):
             m.Election,
             m.Candidate,
             m.RosterImport,
+            m.CompositionTarget,
+            m.TalentTag,
         ):
             auditlog.register(model)
 

@@ -14,9 +14,25 @@ class VenuesConfig(AppConfig):
 
         from fulian.core import registry
         from fulian.venues import indicators  # noqa: F401  (registers the indicators)
-        from fulian.venues.models import Assessment, Standard, Venue, VenuePhoto
+        from fulian.venues.models import (
+            Assessment,
+            AssessmentEvidence,
+            AssessmentResult,
+            Standard,
+            StandardItem,
+            Venue,
+            VenuePhoto,
+        )
 
-        for model in (Venue, VenuePhoto, Standard, Assessment):
+        for model in (
+            Venue,
+            VenuePhoto,
+            Standard,
+            StandardItem,
+            Assessment,
+            AssessmentResult,
+            AssessmentEvidence,
+        ):
             auditlog.register(model)
         registry.nav_item("strong", _("阵地"), "venues:list", order=40)
         registry.nav_item("strong", _("阵地地图"), "venues:map", order=41)

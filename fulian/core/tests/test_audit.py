@@ -77,3 +77,19 @@ def test_audit_is_read_only(client, cast):
     client.force_login(cast.district_admin)
     assert client.post("/audit/").status_code == 405
     assert client.delete("/audit/").status_code == 405
+
+
+def test_configuration_without_an_org_shows_to_the_top_only(client, cast):
+    from fulian.accounts.models import Role, User
+    from fulian.people.models import TalentTag
+
+    TalentTag.objects.create(name="巾帼建功标兵", order=9)
+    client.force_login(cast.district_admin)
+    assert "巾帼建功标兵" in client.get("/audit/").content.decode()
+    # An auditor below the top (set up directly: the service only grants this role at the
+    # district) sees its subtree's entries, not the top's configuration.
+    lower = User.objects.create_user(
+        "town-auditor", "Audit-2023", org=cast.town_a, role=Role.DISTRICT_ADMIN
+    )
+    client.force_login(lower)
+    assert "巾帼建功标兵" not in client.get("/audit/").content.decode()
