@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
 from fulian.building.models import Unit, UnitKind, UnitStatus
 from fulian.core.scope import subtree_bounds, user_org
-from fulian.core.text import to_simplified
+from fulian.core.spreadsheets import RowError, compact_text, number_text, read_rows
 from fulian.orgs.models import DIVISION_KINDS, Org
 
 COLUMNS = ["单位名称", "统一社会信用代码", "单位类型", "所属区域代码", "女职工（成员）人数"]
@@ -58,20 +56,6 @@ def _kinds() -> dict[str, str]:
     """Label (as the template's list offers), code and aliases to the kind's code."""
     labels = dict(zip(_kind_labels(), UnitKind.values, strict=True))
     return labels | {k.value: k.value for k in UnitKind} | KIND_ALIASES
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("第%(row)d行「%(column)s」：%(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
 
 
 @dataclass
@@ -126,46 +110,19 @@ class UnitPlan:
 # --- cells -----------------------------------------------------------------------------------
 
 
-def _number_text(value: Any) -> str:
-    """A cell as text; a whole number Excel stored as a float loses its ``.0``."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _compact(value: Any) -> str:
-    """Normalised width, Traditional to Simplified, no whitespace anywhere."""
-    text = unicodedata.normalize("NFKC", _number_text(value))
-    return to_simplified(re.sub(r"\s+", "", text))
-
-
 def _name(value: Any) -> str:
     """A unit's name as written, without surrounding spaces and with inner runs of spaces
     (full-width ones too) made one."""
-    return re.sub(r"[\s\u3000]+", " ", _number_text(value)).strip()
+    return re.sub(r"[\s\u3000]+", " ", number_text(value)).strip()
 
 
 def name_key(name: str) -> str:
     """What two names must share to be the same unit: width, script and spaces ignored."""
-    return _compact(name)
+    return compact_text(name)
 
 
 def is_blank(value: Any) -> bool:
-    return _compact(value) == ""
-
-
-def read_rows(data: bytes) -> list[list[Any]]:
-    """The first sheet's rows as Python values (python-calamine: fast, read-only)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise ValidationError(_("无法读取文件，请上传 .xlsx 格式的表格。")) from exc
+    return compact_text(value) == ""
 
 
 # --- checking a file -------------------------------------------------------------------------
@@ -179,14 +136,14 @@ def _area_resolver(actor: Any) -> Callable[[Any], Org | None]:
     by_id = {str(o.pk): o for o in orgs}
 
     def resolve(value: Any) -> Org | None:
-        text = _compact(value)
+        text = compact_text(value)
         return by_code.get(text) or by_id.get(text)
 
     return resolve
 
 
 def _credit_code(value: Any) -> str:
-    text = _compact(value).upper()
+    text = compact_text(value).upper()
     try:
         return str(uscc.validate(text))
     except uscc.InvalidLength as exc:
@@ -209,7 +166,7 @@ def _count(value: Any) -> int:
             raise ValueError
         number = int(value)
     else:
-        text = _compact(value)
+        text = compact_text(value)
         if text == "":
             return 0
         if not re.fullmatch(r"\d+(\.0+)?", text):
@@ -245,7 +202,7 @@ def _parse_row(
         except ValueError as exc:
             err("统一社会信用代码", str(exc))
     kind = ""
-    kind_text = _compact(kind_v)
+    kind_text = compact_text(kind_v)
     if not kind_text:
         err("单位类型", _("不能为空。"))
     else:
@@ -278,7 +235,7 @@ def _parse_row(
 
 
 def _header_key(value: Any) -> str:
-    return _compact(value)
+    return compact_text(value)
 
 
 def parse_units(data: bytes, *, actor: Any = None) -> UnitPlan:

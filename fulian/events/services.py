@@ -8,7 +8,6 @@ never reachable from a request.
 from __future__ import annotations
 
 import datetime
-import io
 import re
 import time
 import uuid
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core import personal_data as pd
+from fulian.core.spreadsheets import RowError, compact_text, number_text, read_rows
 from fulian.core.text import to_simplified
 from fulian.core.uploads import process_photo
 from fulian.events.models import (
@@ -949,41 +949,31 @@ ENROL_COLUMNS = ("姓名", "手机号码", "单位")
 
 def read_enrolment_sheet(data: bytes) -> list[dict[str, str]]:
     """Rows of an enrolment list (.xlsx): columns 姓名, 手机号码, 单位 (the first row is
-    the header). All-or-nothing: any bad row raises with its row number."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types
-        raise ValidationError(_("无法读取表格，请上传 .xlsx 文件。")) from exc
+    the header). All-or-nothing: every bad cell is named by its row and column."""
+    rows = read_rows(data)
     if not rows:
         raise ValidationError(_("表格是空的。"))
-    header = [str(c).strip() for c in rows[0]]
+    header = [compact_text(c) for c in rows[0]]
     missing = [c for c in ENROL_COLUMNS[:2] if c not in header]
     if missing:
         raise ValidationError(_("缺少列：%(columns)s") % {"columns": "、".join(missing)})
     at = {name: header.index(name) for name in ENROL_COLUMNS if name in header}
     out, errors = [], []
     for number, row in enumerate(rows[1:], start=2):
-        cells = {name: _cell_text(row[i]) if i < len(row) else "" for name, i in at.items()}
+        cells = {
+            name: number_text(row[i]).strip() if i < len(row) else "" for name, i in at.items()
+        }
         if not any(cells.values()):
             continue
         name, phone = _clean_name(cells["姓名"]), pd.normalise_phone(cells["手机号码"])
         if not name:
-            errors.append(_("第 %(row)d 行：缺少姓名") % {"row": number})
+            errors.append(str(RowError(number, "姓名", _("缺少姓名。"))))
         if not PHONE_RE.match(phone):
-            errors.append(_("第 %(row)d 行：手机号码无效") % {"row": number})
+            errors.append(str(RowError(number, "手机号码", _("手机号码无效。"))))
         out.append({"name": name, "phone": phone, "unit": cells.get("单位", "")})
     if errors:
         raise ValidationError(errors)
     return out
-
-
-def _cell_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip() if value is not None else ""
 
 
 @transaction.atomic

@@ -23,7 +23,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fulian.core import personal_data as pd
-from fulian.core.text import search_key, to_simplified
+from fulian.core.spreadsheets import RowError, compact_text, number_text, read_rows
+from fulian.core.text import search_key
 from fulian.orgs.models import Org
 from fulian.people.models import (
     ETHNICITY_CHOICES,
@@ -128,20 +129,6 @@ DATE_FORMATS = (
 
 
 @dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("第%(row)d行「%(column)s」：%(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-@dataclass
 class RosterRow:
     row: int
     name: str
@@ -190,18 +177,11 @@ class ImportResult:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"\s+", "", str(value)).strip()
+    """A cell as written, without whitespace (ID numbers, phones, codes)."""
+    return re.sub(r"\s+", "", number_text(value))
 
 
-def _cell_text(value: Any) -> str:
-    """A text cell: normalised width, Traditional to Simplified, no spaces."""
-    import unicodedata
-
-    return to_simplified(unicodedata.normalize("NFKC", _text(value)))
+_cell_text = compact_text  # a text cell: normalised width, Traditional to Simplified, no spaces
 
 
 def _date(value: Any) -> datetime.date:
@@ -220,18 +200,6 @@ def _date(value: Any) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(text)
-
-
-def read_rows(data: bytes) -> list[list[Any]]:
-    """The first sheet's rows, as Python values (python-calamine: fast, read-only)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise ValidationError(_("无法读取文件，请上传 .xlsx 格式的花名册。")) from exc
 
 
 def _org_resolver(actor: Any) -> Any:

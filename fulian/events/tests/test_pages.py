@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from fulian.core.testing import check_matrix
@@ -546,9 +547,12 @@ def test_enrolment_import_is_all_or_nothing(client, cast, training):
     book.active.append(["", "123"])
     data = io.BytesIO()
     book.save(data)
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         services.import_enrolments(actor=cast.town_a_admin, training=training, data=data.getvalue())
-    assert "第 3 行：缺少姓名" in str(error.value) and "第 3 行：手机号码无效" in str(error.value)
+    assert error.value.messages == [
+        "第3行「姓名」：缺少姓名。",
+        "第3行「手机号码」：手机号码无效。",
+    ]
     assert training.enrolments.count() == 0
 
 
