@@ -588,9 +588,4 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = Evidence.objects.filter(pk=pk, item__in=items).first()
     if evidence is None:
         raise Http404
-    inline = (
-        evidence.content_type.startswith("image/") or evidence.content_type == "application/pdf"
-    )
-    return serve(
-        evidence.file, content_type=evidence.content_type, name=evidence.name, inline=inline
-    )
+    return serve(evidence.file, content_type=evidence.content_type, name=evidence.name)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -107,14 +107,22 @@ def safe_name(name: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def serve(field_file: Any, *, content_type: str, name: str, inline: bool) -> FileResponse:
-    """Stream a stored file after the caller has checked scope."""
+def serve(field_file: Any, *, content_type: str, name: str, cache_seconds: int = 0) -> FileResponse:
+    """Stream a stored file after the caller has checked scope. Photos and PDFs open in the
+    browser, other files download; a file missing on disk is a 404."""
+    inline = content_type.startswith("image/") or content_type == "application/pdf"
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
     response = FileResponse(
-        field_file.open("rb"), content_type=content_type, as_attachment=not inline, filename=name
+        handle, content_type=content_type, as_attachment=not inline, filename=name
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = (
+        f"private, max-age={cache_seconds}" if cache_seconds else "private, no-store"
+    )
     return response
 
 

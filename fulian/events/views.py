@@ -23,6 +23,7 @@ from fulian.core.forms import add_service_errors
 from fulian.core.http import HtmxHttpRequest
 from fulian.core.ratelimit import limit_posts
 from fulian.core.scope import get_for_user_or_404, user_org
+from fulian.core.uploads import serve
 from fulian.events import documents, queries, services
 from fulian.events.forms import (
     ActivityFilterForm,
@@ -304,14 +305,9 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A photo, only for users whose scope holds its activity (never from MEDIA_URL)."""
     item = get_for_user_or_404(ActivityPhoto.objects, request.user, pk=pk)
     stored = item.thumbnail if request.GET.get("size") == "thumb" else item.image
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve(
+        stored, content_type="image/jpeg", name=stored.name.rsplit("/", 1)[-1], cache_seconds=3600
+    )
 
 
 # --- campaigns ----------------------------------------------------------------------------

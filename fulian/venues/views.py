@@ -244,7 +244,6 @@ def photo_file(request: HttpRequest, pk: int) -> FileResponse:
         photo.file,
         content_type=photo.content_type,
         name=photo.file.name.rsplit("/", 1)[-1],
-        inline=True,
     )
 
 
@@ -254,12 +253,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = AssessmentEvidence.objects.filter(pk=pk, assessment__in=assessments).first()
     if evidence is None:
         raise Http404
-    inline = (
-        evidence.content_type.startswith("image/") or evidence.content_type == "application/pdf"
-    )
-    return serve(
-        evidence.file, content_type=evidence.content_type, name=evidence.name, inline=inline
-    )
+    return serve(evidence.file, content_type=evidence.content_type, name=evidence.name)
 
 
 # --- standards and assessments ---------------------------------------------------------------
