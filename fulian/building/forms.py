@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fulian.building.models import ItemStatus, UnitKind, UnitStatus, UrgingMethod
+from fulian.core.forms import XlsxField
 from fulian.orgs.models import DIVISION_KINDS, Org
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -57,17 +58,7 @@ class UnitFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("应建单位登记表（.xlsx）"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过5MB。"))
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":  # xlsx is a zip file: check the content, not the name
-            raise forms.ValidationError(_("请上传 .xlsx 格式的文件。"))
-        return upload
+    file = XlsxField(label=_("应建单位登记表（.xlsx）"))
 
 
 class UrgeForm(forms.Form):

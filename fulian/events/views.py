@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from fulian.core.forms import add_service_errors
+from fulian.core.forms import SpreadsheetForm, add_service_errors
 from fulian.core.http import HtmxHttpRequest
 from fulian.core.ratelimit import limit_posts
 from fulian.core.scope import get_for_user_or_404, user_org
@@ -621,13 +621,14 @@ def enrol_roster(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("fulian.edit", raise_exception=True)
 def enrol_import(request: HttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None or upload.size is None or upload.size > 5 * 1024 * 1024:
-        messages.error(request, _("请选择不超过 5 MB 的 .xlsx 文件。"))
+    form = SpreadsheetForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for message in form.errors.get_json_data().get("file", []):
+            messages.error(request, message["message"])
         return redirect("events:training", pk=training.pk)
     try:
         created, matched = services.import_enrolments(
-            actor=request.user, training=training, data=upload.read()
+            actor=request.user, training=training, data=form.cleaned_data["file"].read()
         )
     except ValidationError as error:
         for message in error.messages:

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.forms import XlsxField
 from fulian.orgs.models import Org
 from fulian.people.models import (
     ETHNICITY_CHOICES,
@@ -141,17 +142,7 @@ class GridForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("花名册（.xlsx）"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过5MB。"))
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":  # xlsx is a zip file: check the content, not the name
-            raise forms.ValidationError(_("请上传 .xlsx 格式的文件。"))
-        return upload
+    file = XlsxField(label=_("花名册（.xlsx）"))
 
 
 class CongressForm(forms.Form):

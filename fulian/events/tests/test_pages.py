@@ -800,3 +800,14 @@ def test_meeting_with_agenda_minutes_and_attendees(client, cast):
     body = client.get(reverse("events:detail", args=[meeting.pk])).content.decode()
     assert "执委（扩大）会议" in body and "二、执委述职" in body and "会议听取了执委述职。" in body
     assert "3 人次，3 人" in body
+
+
+def test_enrolment_import_refuses_a_file_that_is_not_xlsx(client, cast, training):
+    client.force_login(cast.town_a_admin)
+    fake = io.BytesIO(b"name,phone\n")
+    fake.name = "list.xlsx"
+    response = client.post(
+        reverse("events:enrol_import", args=[training.pk]), {"file": fake}, follow=True
+    )
+    assert "请上传 .xlsx 格式的文件。" in response.content.decode()
+    assert training.enrolments.count() == 0
