@@ -144,3 +144,19 @@ def test_reset_matrix(client, cast):
         state=state,
     )
     assert state() is False
+
+
+@pytest.mark.django_db
+def test_setup_and_code_pages_matrix(client, cast):
+    everyone = {
+        "anonymous": 302,
+        "district_admin": 200,
+        "town_a_admin": 200,
+        "town_b_admin": 200,
+        "village_editor": 200,
+        "viewer": 200,
+    }
+    check_matrix(client, cast, "GET", "/accounts/2fa/", everyone)
+    # Without a password step first, the code page sends everyone back to the login.
+    check_matrix(client, cast, "GET", "/login/2fa/", dict.fromkeys(everyone, 302))
+    assert not User.objects.filter(totp_enabled=True).exists()
