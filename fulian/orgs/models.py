@@ -14,6 +14,7 @@ from fulian.core.text import search_key
 
 
 class OrgKind(models.TextChoices):
+    PROVINCE = "province", _("省妇联")
     CITY = "city", _("市妇联")
     DISTRICT = "district", _("区县妇联")
     STREET = "street", _("街道妇联")
@@ -31,6 +32,7 @@ class OrgKind(models.TextChoices):
 # Kinds that follow the administrative divisions and carry an NBS code.
 DIVISION_KINDS = frozenset(
     {
+        OrgKind.PROVINCE,
         OrgKind.CITY,
         OrgKind.DISTRICT,
         OrgKind.STREET,

@@ -32,10 +32,13 @@ class DivisionRow:
 def division_kind(code: str) -> str:
     """The org kind of an NBS statistical division code.
 
-    Township codes (9 digits): 001–099 street (街道), 100–399 town (镇, 乡), 400–599
-    special units such as development zones (treated as towns). Village codes (12 digits):
-    001–199 community (居委会/社区, and 498 virtual communities), 200–399 village (村委会).
+    Provinces have 2 digits, cities 4, counties 6. Township codes (9 digits): 001–099
+    street (街道), 100–399 town (镇, 乡), 400–599 special units such as development
+    zones (treated as towns). Village codes (12 digits): 001–199 community (居委会/社区,
+    and 498 virtual communities), 200–399 village (村委会).
     """
+    if len(code) == 2:
+        return OrgKind.PROVINCE
     if len(code) == 4:
         return OrgKind.CITY
     if len(code) == 6:
@@ -85,11 +88,88 @@ class LoadResult:
 def load_divisions(rows: Iterable[DivisionRow]) -> LoadResult:
     """Create or update division orgs by code. A second run changes nothing.
 
-    A root that is later given a parent (秦州区 loaded alone, then all of 天水市) is moved
-    under it. This is a system load, not a user's edit, so it is not audited row by row.
+    New nodes are inserted in bulk with their tree paths computed here (a national tree of
+    660,000 nodes node by node through treebeard took about an hour). A root that is later
+    given a parent (秦州区 loaded alone, then all of 天水市) is moved under it, node by node.
+    This is a system load, not a user's edit, so it is not audited row by row.
     """
-    result = LoadResult()
+    rows = list(rows)
     by_code: dict[str, Org] = {o.code: o for o in Org.objects.filter(code__isnull=False) if o.code}
+    if any(_needs_move(row, by_code) for row in rows):
+        return _load_node_by_node(rows, by_code)
+    result = LoadResult()
+    with disable_auditlog():
+        for row in rows:
+            org = by_code.get(row.code)
+            if org is None:
+                continue
+            if org.name != row.name or org.kind != row.kind:
+                org.name, org.kind = row.name, row.kind
+                org.refresh_search_text()
+                org.save(update_fields=["name", "kind", "search_text", "updated_at"])
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        result.created = _bulk_insert([r for r in rows if r.code not in by_code], by_code)
+    return result
+
+
+def _needs_move(row: DivisionRow, by_code: dict[str, Org]) -> bool:
+    org = by_code.get(row.code)
+    if org is None or not row.parent_code:
+        return False
+    parent = by_code.get(row.parent_code)
+    return parent is None or not parent.contains(org)
+
+
+def _bulk_insert(rows: list[DivisionRow], by_code: dict[str, Org], batch: int = 5000) -> int:
+    """Insert new division nodes (parents before children) with computed paths."""
+    next_step: dict[str, int] = {}  # parent path ("" for roots) -> the next free step
+    grown: dict[int, Org] = {}  # existing parents that get new children
+    new: list[Org] = []
+
+    def step_after(parent: Org | None) -> int:
+        key = parent.path if parent else ""
+        if key not in next_step:
+            if parent is None:
+                last = Org.objects.filter(depth=1).last()
+            elif parent.pk:
+                last = Org.objects.get_children(parent).last()
+            else:  # a parent created in this load has no children yet
+                last = None
+            next_step[key] = Org._str2int(last.path[-Org.steplen :]) + 1 if last else 1
+        step = next_step[key]
+        next_step[key] = step + 1
+        return step
+
+    for row in rows:
+        parent = by_code.get(row.parent_code) if row.parent_code else None
+        if row.parent_code and parent is None:
+            raise ValueError(f"parent {row.parent_code} of {row.code} is not loaded")
+        depth = parent.depth + 1 if parent else 1
+        org = Org(
+            name=row.name,
+            kind=row.kind,
+            code=row.code,
+            depth=depth,
+            numchild=0,
+            path=Org._get_path(parent.path if parent else None, depth, step_after(parent)),
+        )
+        org.refresh_search_text()
+        if parent is not None:
+            parent.numchild += 1
+            if parent.pk:
+                grown[parent.pk] = parent
+        by_code[row.code] = org
+        new.append(org)
+    Org.objects.bulk_create(new, batch_size=batch)
+    for parent in grown.values():
+        Org.objects.filter(pk=parent.pk).update(numchild=parent.numchild)
+    return len(new)
+
+
+def _load_node_by_node(rows: list[DivisionRow], by_code: dict[str, Org]) -> LoadResult:
+    result = LoadResult()
     with disable_auditlog():
         for row in rows:
             parent = by_code.get(row.parent_code) if row.parent_code else None

@@ -76,3 +76,30 @@ def test_search_in_simplified_traditional_and_initials():
         assert list(Org.objects.search(query).values_list("code", flat=True)) == ["620502108"], (
             query
         )
+
+
+def test_bulk_load_builds_a_valid_tree():
+    load_divisions(read_division_rows("qinzhou"))
+    assert [list(p) for p in Org.objects.find_problems()] == [[], [], [], [], []]
+    district = Org.objects.get(code="620502")
+    town = Org.objects.get(code="620502103")
+    assert (district.depth, district.numchild) == (1, 23)
+    assert (town.depth, town.numchild) == (2, 36)
+    assert Org.objects.get_children(town).first().code == "620502103001"
+
+
+def test_new_villages_go_after_existing_children():
+    from fulian.orgs.services import DivisionRow
+
+    rows = read_division_rows("qinzhou")
+    town = next(r for r in rows if r.code == "620502103")
+    load_divisions([r for r in rows if len(r.code) <= 9])
+    parent = Org.objects.get(code=town.code)
+    school = Org(name="皂郊镇中心小学妇委会", kind="institution")
+    unit = Org.objects.add_child(parent, instance=school)
+    result = load_divisions([*rows, DivisionRow("620502103999", "新村", town.code, "village")])
+    assert result.created == 468
+    assert [list(p) for p in Org.objects.find_problems()] == [[], [], [], [], []]
+    parent.refresh_from_db()
+    assert parent.numchild == 38
+    assert Org.objects.get(code="620502103999").path > unit.path
