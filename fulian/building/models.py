@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fulian.core.audit import OrgAuditMixin
+from fulian.core.models import StatusHistory
 from fulian.core.scope import ScopedQuerySet, subtree_bounds, user_org
+from fulian.core.workflow import Transition, Workflow
 
 # --- units without an organisation -----------------------------------------------------------
 
@@ -49,13 +51,6 @@ class UnitStatus(models.TextChoices):
     EXEMPT = "exempt", _("免建")
 
 
-# Allowed status changes. Urging again keeps a unit "urged"; an exemption can be lifted.
-UNIT_TRANSITIONS: dict[str, frozenset[str]] = {
-    UnitStatus.NONE: frozenset({UnitStatus.URGED, UnitStatus.FOUNDED, UnitStatus.EXEMPT}),
-    UnitStatus.URGED: frozenset({UnitStatus.URGED, UnitStatus.FOUNDED, UnitStatus.EXEMPT}),
-    UnitStatus.EXEMPT: frozenset({UnitStatus.NONE}),
-    UnitStatus.FOUNDED: frozenset(),
-}
 PENDING_UNIT_STATUSES = (UnitStatus.NONE, UnitStatus.URGED)
 
 
@@ -90,6 +85,23 @@ class Unit(OrgAuditMixin, models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    # Urging again keeps a unit "urged"; an exemption can be lifted; founded is final.
+    workflow = Workflow(
+        noun=_("应建单位"),
+        states=UnitStatus,
+        history="building.UnitHistory",
+        subject="unit",
+        transitions=[
+            (UnitStatus.NONE, UnitStatus.URGED),
+            (UnitStatus.NONE, UnitStatus.FOUNDED),
+            (UnitStatus.NONE, UnitStatus.EXEMPT),
+            (UnitStatus.URGED, UnitStatus.URGED),
+            (UnitStatus.URGED, UnitStatus.FOUNDED),
+            (UnitStatus.URGED, UnitStatus.EXEMPT),
+            (UnitStatus.EXEMPT, UnitStatus.NONE),
+        ],
+    )
+
     class Meta:
         verbose_name = _("应建单位")
         verbose_name_plural = _("应建单位")
@@ -102,9 +114,6 @@ class Unit(OrgAuditMixin, models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in PENDING_UNIT_STATUSES
-
-    def can_become(self, status: str) -> bool:
-        return status in UNIT_TRANSITIONS[self.status]
 
 
 class UrgingMethod(models.TextChoices):
@@ -146,19 +155,14 @@ class Urging(models.Model):
         return {"org_id": self.unit.org_id, "org_path": self.unit.org.path}
 
 
-class UnitHistory(models.Model):
+class UnitHistory(StatusHistory):
+    """One status change of a unit (urged, founded, exempted, exemption lifted)."""
+
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=10, choices=UnitStatus.choices)
-    to_status = models.CharField(max_length=10, choices=UnitStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=200, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("应建单位状态记录")
+        verbose_name_plural = _("应建单位状态记录")
 
 
 # --- guidance visits and rectification -------------------------------------------------------
@@ -239,18 +243,40 @@ class ItemStatus(models.TextChoices):
     REOPENED = "reopened", _("退回重改")
 
 
-# The owner works an item (start, done); the visiting side checks it (verify, reopen).
-# An open item can never jump to verified.
-ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
-    ItemStatus.OPEN: frozenset({ItemStatus.IN_PROGRESS}),
-    ItemStatus.IN_PROGRESS: frozenset({ItemStatus.DONE}),
-    ItemStatus.DONE: frozenset({ItemStatus.VERIFIED, ItemStatus.REOPENED}),
-    ItemStatus.VERIFIED: frozenset({ItemStatus.REOPENED}),
-    ItemStatus.REOPENED: frozenset({ItemStatus.IN_PROGRESS}),
-}
-OWNER_TARGETS = frozenset({ItemStatus.IN_PROGRESS, ItemStatus.DONE})
-VISITOR_TARGETS = frozenset({ItemStatus.VERIFIED, ItemStatus.REOPENED})
 UNFINISHED_STATUSES = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS, ItemStatus.REOPENED)
+
+
+def _in_scope(actor: Any, org: Any) -> bool:
+    from fulian.orgs.models import Org
+
+    return Org.objects.for_user(actor).filter(pk=org.pk).exists()
+
+
+def is_owner_side(actor: Any, item: RectificationItem) -> bool:
+    """The owner's side: a user whose scope holds the item's org."""
+    return _in_scope(actor, item.org)
+
+
+def is_visitor_side(actor: Any, item: RectificationItem) -> bool:
+    return _in_scope(actor, item.visit.org)
+
+
+def may_check(actor: Any, item: RectificationItem) -> bool:
+    """Verifying and reopening are the visiting side's: a user whose scope holds the
+    visiting org, acting from above the owner (never the owner checking itself)."""
+    return (
+        actor.org_id is not None
+        and is_visitor_side(actor, item)
+        and not item.org.contains(actor.org)
+    )
+
+
+def _owner_works(actor: Any, item: RectificationItem) -> bool:
+    return bool(actor.has_perm("fulian.edit")) and is_owner_side(actor, item)
+
+
+def _visitor_checks(actor: Any, item: RectificationItem) -> bool:
+    return bool(actor.has_perm("fulian.edit")) and may_check(actor, item)
 
 
 class RectificationQuerySet(models.QuerySet["RectificationItem"]):
@@ -292,6 +318,23 @@ class RectificationItem(OrgAuditMixin, models.Model):
 
     objects = RectificationQuerySet.as_manager()
 
+    # The owner works an item (start, done); the visiting side checks it (verify, reopen).
+    # An open item can never jump to verified.
+    workflow = Workflow(
+        noun=_("整改事项"),
+        states=ItemStatus,
+        history="building.ItemHistory",
+        subject="item",
+        transitions=[
+            Transition(ItemStatus.OPEN, ItemStatus.IN_PROGRESS, allowed=_owner_works),
+            Transition(ItemStatus.IN_PROGRESS, ItemStatus.DONE, allowed=_owner_works),
+            Transition(ItemStatus.DONE, ItemStatus.VERIFIED, allowed=_visitor_checks),
+            Transition(ItemStatus.DONE, ItemStatus.REOPENED, allowed=_visitor_checks),
+            Transition(ItemStatus.VERIFIED, ItemStatus.REOPENED, allowed=_visitor_checks),
+            Transition(ItemStatus.REOPENED, ItemStatus.IN_PROGRESS, allowed=_owner_works),
+        ],
+    )
+
     class Meta:
         verbose_name = _("整改事项")
         verbose_name_plural = _("整改事项")
@@ -301,29 +344,19 @@ class RectificationItem(OrgAuditMixin, models.Model):
     def __str__(self) -> str:
         return self.what
 
-    def can_become(self, status: str) -> bool:
-        return status in ITEM_TRANSITIONS[self.status]
-
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status in UNFINISHED_STATUSES and self.deadline < today
 
 
-class ItemHistory(models.Model):
+class ItemHistory(StatusHistory):
     """One row per change of an item: raised, each status change, each evidence upload."""
 
     item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=12, choices=ItemStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=ItemStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("整改事项状态记录")
+        verbose_name_plural = _("整改事项状态记录")
 
 
 def evidence_path(instance: Any, filename: str) -> str:

@@ -15,23 +15,20 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
 from fulian.building.models import (
-    ITEM_TRANSITIONS,
     ORG_KIND_FOR_UNIT,
-    OWNER_TARGETS,
-    VISITOR_TARGETS,
     Evidence,
     Finding,
     GuidanceVisit,
-    ItemHistory,
     ItemStatus,
     RectificationItem,
     Unit,
-    UnitHistory,
     UnitKind,
     UnitStatus,
     Urging,
+    is_owner_side,
 )
 from fulian.building.spreadsheets import UnitPlan, parse_units
+from fulian.core import workflow
 from fulian.core.uploads import check_upload, safe_name
 from fulian.orgs import services as org_services
 from fulian.orgs.models import Org
@@ -123,18 +120,6 @@ def update_unit(
     return unit
 
 
-def _change_unit(unit: Unit, to: str, actor: Any, note: str = "") -> None:
-    if not unit.can_become(to):
-        raise ValidationError(
-            _("不能从“%(from)s”变为“%(to)s”。")
-            % {"from": unit.get_status_display(), "to": UnitStatus(to).label}
-        )
-    UnitHistory.objects.create(
-        unit=unit, from_status=unit.status, to_status=to, actor=actor, note=note[:200]
-    )
-    unit.status = to
-
-
 @transaction.atomic
 def urge_unit(
     *,
@@ -150,8 +135,7 @@ def urge_unit(
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if date > timezone.localdate():
         raise ValidationError({"date": _("督促日期不能晚于今天。")})
-    _change_unit(unit, UnitStatus.URGED, actor, promise)
-    unit.save(update_fields=["status", "updated_at"])
+    workflow.move(unit, UnitStatus.URGED, actor=actor, note=promise)
     return Urging.objects.create(
         unit=unit,
         date=date,
@@ -175,7 +159,7 @@ def found_unit(
     parent = parent or unit.org
     if not unit.org.contains(parent) and not parent.contains(unit.org):
         raise ValidationError({"parent": _("上级组织须为单位所在区域或其下级。")})
-    _change_unit(unit, UnitStatus.FOUNDED, actor)
+    Unit.workflow.check(unit, UnitStatus.FOUNDED, actor)
     # create_org checks that the actor may manage orgs under ``parent``.
     org = org_services.create_org(
         actor=actor,
@@ -185,7 +169,7 @@ def found_unit(
         established=on,
     )
     unit.founded_org, unit.founded_on = org, on
-    unit.save(update_fields=["status", "founded_org", "founded_on", "updated_at"])
+    workflow.move(unit, UnitStatus.FOUNDED, actor=actor, fields=["founded_org", "founded_on"])
     return org
 
 
@@ -196,9 +180,9 @@ def exempt_unit(*, actor: Any, unit: Unit, reason: str) -> Unit:
     if not reason:
         raise ValidationError({"reason": _("请填写免建理由。")})
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _change_unit(unit, UnitStatus.EXEMPT, actor, reason)
+    Unit.workflow.check(unit, UnitStatus.EXEMPT, actor)
     unit.exempt_reason = reason
-    unit.save(update_fields=["status", "exempt_reason", "updated_at"])
+    workflow.move(unit, UnitStatus.EXEMPT, actor=actor, note=reason, fields=["exempt_reason"])
     return unit
 
 
@@ -206,9 +190,9 @@ def exempt_unit(*, actor: Any, unit: Unit, reason: str) -> Unit:
 def lift_exemption(*, actor: Any, unit: Unit) -> Unit:
     _require(actor, "fulian.edit", unit.org)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _change_unit(unit, UnitStatus.NONE, actor)
+    Unit.workflow.check(unit, UnitStatus.NONE, actor)
     unit.exempt_reason = ""
-    unit.save(update_fields=["status", "exempt_reason", "updated_at"])
+    workflow.move(unit, UnitStatus.NONE, actor=actor, fields=["exempt_reason"])
     return unit
 
 
@@ -344,84 +328,51 @@ def raise_item(
     item = RectificationItem.objects.create(
         visit=visit, finding=finding, org=org, what=what.strip(), deadline=deadline
     )
-    ItemHistory.objects.create(
-        item=item, to_status=ItemStatus.OPEN, actor=actor, note=_("提出整改")
-    )
+    workflow.record(item, actor=actor, note=_("提出整改"), created=True)
     return item
-
-
-def is_owner_side(actor: Any, item: RectificationItem) -> bool:
-    return _in_scope(actor, item.org)
-
-
-def is_visitor_side(actor: Any, item: RectificationItem) -> bool:
-    return _in_scope(actor, item.visit.org)
-
-
-def allowed_moves(actor: Any, item: RectificationItem) -> list[str]:
-    """The statuses this actor may move the item to now."""
-    if not actor.has_perm("fulian.edit"):
-        return []
-    return [
-        to
-        for to in ItemStatus.values
-        if to in ITEM_TRANSITIONS[item.status]
-        and (
-            (to in OWNER_TARGETS and is_owner_side(actor, item))
-            or (to in VISITOR_TARGETS and may_check(actor, item))
-        )
-    ]
-
-
-def may_check(actor: Any, item: RectificationItem) -> bool:
-    """Verifying and reopening are the visiting side's: a user whose scope holds the
-    visiting org, acting from above the owner (never the owner checking itself)."""
-    return (
-        actor.org_id is not None
-        and is_visitor_side(actor, item)
-        and not item.org.contains(actor.org)
-    )
 
 
 @transaction.atomic
 def move_item(
     *, actor: Any, item: RectificationItem, to: str, note: str = "", on: datetime.date | None = None
 ) -> RectificationItem:
+    """Move an item along ``RectificationItem.workflow`` (the owner starts and finishes it,
+    the visiting side verifies or reopens it)."""
     item = (
         RectificationItem.objects.select_for_update()
         .select_related("visit__org", "org")
         .get(pk=item.pk)
     )
+    flow = RectificationItem.workflow
     if to not in ItemStatus.values:
         raise ValidationError({"to": _("状态无效。")})
     if not actor.has_perm("fulian.edit"):
         raise PermissionDenied
-    if to in OWNER_TARGETS and not is_owner_side(actor, item):
-        raise PermissionDenied
-    if to in VISITOR_TARGETS and not may_check(actor, item):
-        raise PermissionDenied
-    if not item.can_become(to):
+    if not flow.can(item, to):
+        # Only the sides that may ever make such a move hear that the table forbids it.
+        if not any(
+            t.allowed is None or t.allowed(actor, item)
+            for (_a, b), t in flow.table.items()
+            if b == to
+        ):
+            raise PermissionDenied
         raise ValidationError(
             _("整改事项不能从“%(from)s”直接变为“%(to)s”。")
             % {"from": item.get_status_display(), "to": ItemStatus(to).label}
         )
+    flow.check(item, to, actor)
     if to == ItemStatus.DONE and not item.evidence.exists():
         raise ValidationError(_("请先上传整改材料，再标记为已完成。"))
     if to == ItemStatus.REOPENED and not note.strip():
         raise ValidationError({"note": _("退回重改须说明理由。")})
     on = on or timezone.localdate()
-    history = ItemHistory(
-        item=item, from_status=item.status, to_status=to, actor=actor, note=note.strip()[:300]
-    )
-    item.status = to
     if to == ItemStatus.DONE:
         item.done_on = on
     elif to == ItemStatus.VERIFIED:
         item.verified_on = on
     elif to == ItemStatus.REOPENED:
         item.done_on = item.verified_on = None
-    item.save(update_fields=["status", "done_on", "verified_on", "updated_at"])
-    history.save()
+    workflow.move(item, to, actor=actor, note=note, fields=["done_on", "verified_on"])
     return item
 
 
@@ -445,11 +396,5 @@ def add_evidence(*, actor: Any, item: RectificationItem, upload: Any) -> Evidenc
     )
     evidence.file.save(name, upload, save=False)
     evidence.save()
-    ItemHistory.objects.create(
-        item=item,
-        from_status=item.status,
-        to_status=item.status,
-        actor=actor,
-        note=_("上传材料：%(name)s") % {"name": name},
-    )
+    workflow.record(item, actor=actor, note=_("上传材料：%(name)s") % {"name": name})
     return evidence

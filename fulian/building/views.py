@@ -44,6 +44,7 @@ from fulian.building.models import (
     RectificationItem,
     Unit,
     UnitKind,
+    is_owner_side,
 )
 from fulian.core.forms import add_service_errors
 from fulian.core.scope import get_for_user_or_404, subtree_bounds, user_org
@@ -530,10 +531,10 @@ def _flag(user: Any, rows: Any) -> None:
 @require_safe
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
-    moves = services.allowed_moves(request.user, item)
+    moves = RectificationItem.workflow.allowed_targets(request.user, item)
     can_upload = (
         request.user.has_perm("fulian.edit")
-        and services.is_owner_side(request.user, item)
+        and is_owner_side(request.user, item)
         and item.status != ItemStatus.VERIFIED
     )
     return render(

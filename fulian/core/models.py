@@ -35,6 +35,23 @@ class StatusHistory(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
 
+    @classmethod
+    def workflow(cls) -> Any:
+        """The workflow whose history this is (found through the subject's foreign key)."""
+        from fulian.core.workflow import Workflow
+
+        for field in cls._meta.concrete_fields:
+            wf = getattr(field.related_model, "workflow", None) if field.is_relation else None
+            if isinstance(wf, Workflow) and wf.history_label.lower() == cls._meta.label_lower:
+                return wf
+        raise TypeError(f"{cls.__name__} is the history of no workflow")
+
+    def get_from_status_display(self) -> str:
+        return self.workflow().label(self.from_status) if self.from_status else ""
+
+    def get_to_status_display(self) -> str:
+        return self.workflow().label(self.to_status)
+
 
 class AccessLog(models.Model):
     """One reveal of a sensitive value (an ID number, a phone) or read of a confidential

@@ -21,7 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from fulian.core import personal_data as pd
 from fulian.core.audit import OrgAuditMixin
+from fulian.core.models import StatusHistory
 from fulian.core.scope import ScopedQuerySet
+from fulian.core.workflow import Workflow
 
 if TYPE_CHECKING:
     pass
@@ -423,6 +425,21 @@ class Attendance(models.Model):
 
     objects = AttendanceQuerySet.as_manager()
 
+    # The organiser confirms or rejects a pending check-in; a rejection can be undone.
+    workflow = Workflow(
+        noun=_("签到"),
+        states=AttendanceStatus,
+        history="events.AttendanceHistory",
+        subject="attendance",
+        transitions=[
+            (AttendanceStatus.PENDING, AttendanceStatus.CONFIRMED),
+            (AttendanceStatus.PENDING, AttendanceStatus.REJECTED),
+            (AttendanceStatus.CONFIRMED, AttendanceStatus.REJECTED),
+            (AttendanceStatus.REJECTED, AttendanceStatus.PENDING),
+            (AttendanceStatus.REJECTED, AttendanceStatus.CONFIRMED),
+        ],
+    )
+
     phone = pd.SensitiveValue(pd.PHONE, "phone")
 
     class Meta:
@@ -455,18 +472,14 @@ class Attendance(models.Model):
         return {"org_id": org.pk, "org_path": org.path}
 
 
-class AttendanceHistory(models.Model):
-    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=10, choices=AttendanceStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=200, blank=True)
+class AttendanceHistory(StatusHistory):
+    """The check-in itself (from nothing, note "qr" or "manual") and each decision on it."""
 
-    class Meta:
-        ordering = ["at", "pk"]
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="history")
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("签到状态记录")
+        verbose_name_plural = _("签到状态记录")
 
     def __str__(self) -> str:
         return f"{self.attendance_id}: {self.from_status} → {self.to_status}"
@@ -512,6 +525,20 @@ class Enrolment(models.Model):
 
     objects = EnrolmentQuerySet.as_manager()
 
+    # A self-registration waits for the organiser; a decision can be turned round.
+    workflow = Workflow(
+        noun=_("报名"),
+        states=EnrolmentStatus,
+        history="events.EnrolmentHistory",
+        subject="enrolment",
+        transitions=[
+            (EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED),
+            (EnrolmentStatus.PENDING, EnrolmentStatus.REJECTED),
+            (EnrolmentStatus.APPROVED, EnrolmentStatus.REJECTED),
+            (EnrolmentStatus.REJECTED, EnrolmentStatus.APPROVED),
+        ],
+    )
+
     phone = pd.SensitiveValue(pd.PHONE, "phone")
 
     class Meta:
@@ -543,17 +570,14 @@ class Enrolment(models.Model):
         return {"org_id": org.pk, "org_path": org.path}
 
 
-class EnrolmentHistory(models.Model):
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=10, choices=EnrolmentStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=EnrolmentStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
+class EnrolmentHistory(StatusHistory):
+    """The enrolment itself (from nothing) and each decision on it."""
 
-    class Meta:
-        ordering = ["at", "pk"]
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="history")
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("报名状态记录")
+        verbose_name_plural = _("报名状态记录")
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.from_status} → {self.to_status}"

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core import personal_data as pd
+from fulian.core import workflow
 from fulian.core.spreadsheets import RowError, compact_text, number_text, read_rows
 from fulian.core.text import to_simplified
 from fulian.core.uploads import process_photo
@@ -34,13 +35,11 @@ from fulian.events.models import (
     ActivityKind,
     ActivityPhoto,
     Attendance,
-    AttendanceHistory,
     AttendanceSource,
     AttendanceStatus,
     Audience,
     Campaign,
     Enrolment,
-    EnrolmentHistory,
     EnrolmentSource,
     EnrolmentStatus,
     MeetingType,
@@ -646,16 +645,6 @@ def _existing_attendance(session: Session, phone_index: str, person: Any) -> Att
     return Attendance.objects.filter(session=session).filter(match).order_by("pk").first()
 
 
-def _record_history(attendance: Attendance, before: str, actor: Any, note: str = "") -> None:
-    AttendanceHistory.objects.create(
-        attendance=attendance,
-        from_status=before,
-        to_status=attendance.status,
-        actor=actor,
-        note=note,
-    )
-
-
 def _insert_attendance(make: Any, lookup: Any, *, actor: Any, note: str) -> tuple[Attendance, bool]:
     """Insert once (with its history row); if the database's uniqueness says someone (a
     parallel scan) was first, return theirs."""
@@ -666,7 +655,7 @@ def _insert_attendance(make: Any, lookup: Any, *, actor: Any, note: str) -> tupl
         with transaction.atomic():
             attendance = make()
             attendance.save()
-            _record_history(attendance, "", actor, note=note)
+            workflow.record(attendance, actor=actor, note=note, created=True)
             return attendance, True
     except IntegrityError:
         existing = lookup()
@@ -769,22 +758,6 @@ def check_in_person(
     return CheckinResult(attendance, created)
 
 
-ATTENDANCE_TRANSITIONS: dict[str, set[str]] = {
-    AttendanceStatus.PENDING: {AttendanceStatus.CONFIRMED, AttendanceStatus.REJECTED},
-    AttendanceStatus.CONFIRMED: {AttendanceStatus.REJECTED},
-    AttendanceStatus.REJECTED: {AttendanceStatus.PENDING, AttendanceStatus.CONFIRMED},
-}
-
-
-def _transition(attendance: Attendance, to: str, actor: Any) -> None:
-    before = attendance.status
-    if to not in ATTENDANCE_TRANSITIONS.get(before, set()):
-        raise ValidationError(_("签到状态不能这样改变。"))
-    attendance.status = to
-    attendance.save(update_fields=["status", "person"])
-    _record_history(attendance, before, actor)
-
-
 @transaction.atomic
 def confirm_attendance(
     *, actor: Any, attendance: Attendance, person: Any = None, new_person_org: Org | None = None
@@ -809,14 +782,14 @@ def confirm_attendance(
         if clash.exists():
             raise ValidationError({"person": _("此人本场次已签到。")})
         attendance.person = person
-    _transition(attendance, AttendanceStatus.CONFIRMED, actor)
+    workflow.move(attendance, AttendanceStatus.CONFIRMED, actor=actor, fields=["person"])
     return attendance
 
 
 @transaction.atomic
 def reject_attendance(*, actor: Any, attendance: Attendance) -> Attendance:
     require_edit(actor, attendance.session.activity.org)
-    _transition(attendance, AttendanceStatus.REJECTED, actor)
+    workflow.move(attendance, AttendanceStatus.REJECTED, actor=actor)
     return attendance
 
 
@@ -915,7 +888,7 @@ def _enrol_one(
             enrolment.save()
     except IntegrityError:
         return training.enrolments.filter(match).get(), False
-    EnrolmentHistory.objects.create(enrolment=enrolment, to_status=status, actor=actor)
+    workflow.record(enrolment, actor=actor, created=True)
     return enrolment, True
 
 
@@ -1024,22 +997,9 @@ def register_self(
         )
 
 
-ENROLMENT_TRANSITIONS: dict[str, set[str]] = {
-    EnrolmentStatus.PENDING: {EnrolmentStatus.APPROVED, EnrolmentStatus.REJECTED},
-    EnrolmentStatus.APPROVED: {EnrolmentStatus.REJECTED},
-    EnrolmentStatus.REJECTED: {EnrolmentStatus.APPROVED},
-}
-
-
 @transaction.atomic
 def decide_enrolment(*, actor: Any, enrolment: Enrolment, status: str) -> Enrolment:
+    """Approve or reject an enrolment (``Enrolment.workflow``)."""
     require_edit(actor, enrolment.training.activity.org)
-    before = enrolment.status
-    if status not in ENROLMENT_TRANSITIONS.get(before, set()):
-        raise ValidationError(_("报名状态不能这样改变。"))
-    enrolment.status = status
-    enrolment.save(update_fields=["status"])
-    EnrolmentHistory.objects.create(
-        enrolment=enrolment, from_status=before, to_status=status, actor=actor
-    )
+    workflow.move(enrolment, status, actor=actor)
     return enrolment

@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fulian.core import personal_data as pd
 from fulian.core.audit import OrgAuditMixin
+from fulian.core.models import StatusHistory
 from fulian.core.scope import ScopedQuerySet
 from fulian.core.text import normalise_query
+from fulian.core.workflow import Workflow
 
 if TYPE_CHECKING:
     pass
@@ -465,6 +467,21 @@ class Election(models.Model):
 
     objects = CongressScopedQuerySet.as_manager()
 
+    # Counted (or void) from the draft; a count can be reopened; confirmed is final.
+    workflow = Workflow(
+        noun=_("选举"),
+        states=ElectionStatus,
+        history="people.ElectionHistory",
+        subject="election",
+        transitions=[
+            (ElectionStatus.DRAFT, ElectionStatus.COUNTED),
+            (ElectionStatus.DRAFT, ElectionStatus.VOID),
+            (ElectionStatus.COUNTED, ElectionStatus.DRAFT),
+            (ElectionStatus.COUNTED, ElectionStatus.CONFIRMED),
+            (ElectionStatus.VOID, ElectionStatus.DRAFT),
+        ],
+    )
+
     class Meta:
         verbose_name = _("选举")
         verbose_name_plural = _("选举")
@@ -517,27 +534,16 @@ class Candidate(models.Model):
         return {"org_id": org.pk, "org_path": org.path}
 
 
-class ElectionHistory(models.Model):
+class ElectionHistory(StatusHistory):
     """One status change of an election: who, when, from what to what."""
 
     election = models.ForeignKey(
         Election, on_delete=models.CASCADE, related_name="history", verbose_name=_("选举")
     )
-    from_status = models.CharField(_("原状态"), max_length=10, choices=ElectionStatus.choices)
-    to_status = models.CharField(_("新状态"), max_length=10, choices=ElectionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    class Meta:
+    class Meta(StatusHistory.Meta):
         verbose_name = _("选举状态记录")
         verbose_name_plural = _("选举状态记录")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.election_id}: {self.from_status} → {self.to_status}"
 
 
 class RosterImport(OrgAuditMixin, models.Model):

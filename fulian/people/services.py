@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from fulian.core import personal_data as pd
+from fulian.core import workflow
 from fulian.core.models import log_access
 from fulian.orgs.models import Org
 from fulian.people.models import (
@@ -35,7 +36,6 @@ from fulian.people.models import (
     Delegate,
     Education,
     Election,
-    ElectionHistory,
     ElectionStatus,
     Grid,
     Person,
@@ -591,27 +591,6 @@ def composition(congress: Congress) -> list[CompositionTable]:
 
 # --- elections ------------------------------------------------------------------------------
 
-# The allowed status changes of an election.
-TRANSITIONS: dict[str, set[str]] = {
-    ElectionStatus.DRAFT: {ElectionStatus.COUNTED, ElectionStatus.VOID},
-    ElectionStatus.COUNTED: {ElectionStatus.DRAFT, ElectionStatus.CONFIRMED},
-    ElectionStatus.VOID: {ElectionStatus.DRAFT},
-    ElectionStatus.CONFIRMED: set(),
-}
-
-
-def _transition(election: Election, to: str, *, actor: Any, note: str = "") -> None:
-    if to not in TRANSITIONS[election.status]:
-        raise ValidationError(
-            _("选举不能从“%(a)s”变为“%(b)s”。")
-            % {"a": ElectionStatus(election.status).label, "b": ElectionStatus(to).label}
-        )
-    ElectionHistory.objects.create(
-        election=election, from_status=election.status, to_status=to, actor=actor, note=note[:200]
-    )
-    election.status = to
-    election.save(update_fields=["status"])
-
 
 def required_candidates(election: Election) -> int:
     """The fewest candidates: for a contested election more than the seats, by at least
@@ -736,7 +715,7 @@ def count_election(*, actor: Any, election: Election) -> Election:
     if any(c.votes is None for c in candidates):
         raise ValidationError(_("请先录入每位候选人的得票数。"))
     if election.ballots_returned > election.ballots_issued:
-        _transition(
+        workflow.move(
             election, ElectionStatus.VOID, actor=actor, note=_("收回选票多于发出选票，选举无效。")
         )
         return election
@@ -771,14 +750,14 @@ def count_election(*, actor: Any, election: Election) -> Election:
             else CandidateOutcome.NOT_ELECTED
         )
     Candidate.objects.bulk_update(candidates, ["outcome", "rank"])
-    _transition(election, ElectionStatus.COUNTED, actor=actor)
+    workflow.move(election, ElectionStatus.COUNTED, actor=actor)
     return election
 
 
 @transaction.atomic
 def reopen_election(*, actor: Any, election: Election, note: str = "") -> Election:
     _require(actor, "people.manage_congress", election.congress.org)
-    _transition(election, ElectionStatus.DRAFT, actor=actor, note=note)
+    workflow.move(election, ElectionStatus.DRAFT, actor=actor, note=note)
     election.candidates.update(outcome="", rank=None)
     return election
 
@@ -791,7 +770,7 @@ def confirm_election(*, actor: Any, election: Election) -> list[Position]:
         raise ValidationError(_("只有已计票的选举可以确认结果。"))
     if election.candidates.filter(outcome=CandidateOutcome.RUNOFF).exists():
         raise ValidationError(_("有票数相同需另行选举的候选人，请另行选举后再确认。"))
-    _transition(election, ElectionStatus.CONFIRMED, actor=actor)
+    workflow.move(election, ElectionStatus.CONFIRMED, actor=actor)
     start = election.held_on
     end = add_years(start, election.term_years) - datetime.timedelta(days=1)
     org = election.congress.org
