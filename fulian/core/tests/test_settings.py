@@ -16,7 +16,9 @@ def _manage(*args, **env):
     environ = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "FULIAN_PD_KEYS", "FULIAN_ENV"}
+        # The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for its own process; a deployed
+        # server has no such variable (check --deploy warns about it).
+        if k not in {"SECRET_KEY", "FULIAN_PD_KEYS", "FULIAN_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environ.update(env)
     return subprocess.run(
