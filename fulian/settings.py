@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "fulian.events",
     "fulian.building",
     "fulian.venues",
+    "fulian.duty",
     "fulian.api",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("building/", include("fulian.building.urls")),
     path("venues/", include("fulian.venues.urls")),
     path("events/", include("fulian.events.urls")),
+    path("duty/", include("fulian.duty.urls")),
     path("api/", include("fulian.api.urls")),
 ]
 
