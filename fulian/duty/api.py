@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,12 +23,14 @@ from fulian.core.scope import get_for_user_or_404
 from fulian.duty import services
 from fulian.duty.models import (
     Claim,
+    ClaimStatus,
     DifficultyCategory,
     DutyReport,
     EvaluationRound,
     Grade,
     PointRule,
     Project,
+    ProjectStatus,
     Visit,
 )
 from fulian.events.models import Activity, Campaign
@@ -48,12 +51,30 @@ def _org_ref(user: Any, value: str | None) -> Org | None:
     return found
 
 
+def _int(request: Request, name: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
+    """An integer query parameter, or ``None`` when absent; anything else answers 400."""
+    value = request.query_params.get(name, "")
+    if value == "":
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise serializers.ValidationError(
+            {name: [_("应为 %(low)d 到 %(high)d 之间的整数。") % {"low": low, "high": high}]}
+        )
+    return int(value)
+
+
+def _choice(request: Request, name: str, choices: Any) -> str | None:
+    value = request.query_params.get(name, "")
+    if value == "":
+        return None
+    if value not in choices.values:
+        raise serializers.ValidationError({name: [_("无效的取值：%(v)s。") % {"v": value[:40]}]})
+    return value
+
+
 def _year(request: Request) -> int:
-    try:
-        year = int(request.query_params.get("year", ""))
-    except ValueError:
-        return periods.default_year()
-    return year if 2000 <= year <= 2100 else periods.default_year()
+    year = _int(request, "year", 2000, 2100)
+    return periods.default_year() if year is None else year
 
 
 class ScopedPeople(serializers.PrimaryKeyRelatedField):
@@ -129,12 +150,12 @@ class ReportViewSet(
         queryset = DutyReport.objects.for_user(self.request.user).select_related(
             "person", "comment"
         )
-        meeting = self.request.query_params.get("meeting")
-        if meeting and meeting.isdigit():
-            queryset = queryset.filter(meeting_id=int(meeting))
-        year = self.request.query_params.get("year")
-        if year and year.isdigit():
-            queryset = queryset.filter(reported_on__year=int(year))
+        meeting = _int(self.request, "meeting")
+        if meeting is not None:
+            queryset = queryset.filter(meeting_id=meeting)
+        year = _int(self.request, "year", 2000, 2100)
+        if year is not None:
+            queryset = queryset.filter(reported_on__year=year)
         return queryset.order_by("meeting", "order", "pk")
 
     def perform_create(self, serializer: Any) -> None:
@@ -389,8 +410,9 @@ class ProjectViewSet(
         if org:
             found = _org_ref(self.request.user, org)
             queryset = queryset.none() if found is None else queryset.in_subtree(found)
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
+        project_status = _choice(self.request, "status", ProjectStatus)
+        if project_status:
+            queryset = queryset.filter(status=project_status)
         if params.get("campaign"):
             campaign = Campaign.objects.filter(code=params["campaign"]).first()
             queryset = (
@@ -398,9 +420,9 @@ class ProjectViewSet(
                 if campaign is None
                 else queryset.filter(campaign__in=campaign.family_ids())
             )
-        year = params.get("year")
-        if year and year.isdigit():
-            queryset = queryset.in_year(int(year))
+        year = _int(self.request, "year", 2000, 2100)
+        if year is not None:
+            queryset = queryset.in_year(year)
         return queryset.order_by("-created_at", "-pk")
 
     def perform_create(self, serializer: Any) -> None:
@@ -464,10 +486,12 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self) -> Any:
         queryset = Claim.objects.for_user(self.request.user).select_related("person", "project")
         params = self.request.query_params
-        if params.get("person", "").isdigit():
-            queryset = queryset.filter(person_id=int(params["person"]))
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
+        person = _int(self.request, "person")
+        if person is not None:
+            queryset = queryset.filter(person_id=person)
+        claim_status = _choice(self.request, "status", ClaimStatus)
+        if claim_status:
+            queryset = queryset.filter(status=claim_status)
         if params.get("mine") == "1":
             queryset = queryset.filter(person=services.person_of(self.request.user))
         return queryset.order_by("-claimed_on", "-pk")
@@ -585,8 +609,9 @@ class VisitViewSet(
         if params.get("org"):
             found = _org_ref(self.request.user, params["org"])
             queryset = queryset.none() if found is None else queryset.in_subtree(found)
-        if params.get("year", "").isdigit():
-            queryset = queryset.filter(visited_on__year=int(params["year"]))
+        year = _int(self.request, "year", 2000, 2100)
+        if year is not None:
+            queryset = queryset.filter(visited_on__year=year)
         if params.get("campaign"):
             queryset = queryset.filter(campaign__code=params["campaign"])
         if params.get("overdue") == "1":
