@@ -628,11 +628,27 @@ def project_claim(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("fulian.edit", raise_exception=True)
 def claim_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a claim back: GET asks for confirmation (and a reason), POST does it."""
     claim = _claim(request, pk)
-    form = forms.NoteForm(request.POST)
+    form = forms.NoteForm(request.POST or None)
+    if request.method == "GET":
+        return render(
+            request,
+            "duty/form.html",
+            {
+                "form": form,
+                "title": _("放弃认领：%(title)s") % {"title": claim.project.title},
+                "intro": _(
+                    "放弃后项目回到项目库，可由其他执委认领；已填报的进展保留在认领记录中。"
+                ),
+                "submit": _("确认放弃认领"),
+                "danger": True,
+                "back": reverse("duty:project", args=[claim.project_id]),
+            },
+        )
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         services.release_claim(actor=request.user, claim=claim, note=note)

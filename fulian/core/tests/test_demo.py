@@ -16,7 +16,8 @@ def _counts():
     return {
         m._meta.label: m.objects.count()
         for m in apps.get_models()
-        if m._meta.app_label in {"orgs", "accounts", "people", "events", "building", "venues"}
+        if m._meta.app_label
+        in {"orgs", "accounts", "people", "events", "building", "venues", "duty"}
     }
 
 

@@ -98,6 +98,7 @@ def world(cast, meeting, executives, linked):
         ("duty:project", ("project",), READ),
         ("duty:claim_progress", ("claim",), {**READ, "viewer": 403}),
         ("duty:claim_complete", ("claim",), {**READ, "viewer": 403}),
+        ("duty:claim_release", ("claim",), {**READ, "viewer": 403}),
         ("duty:visit", ("visit",), READ),
         ("duty:file", ("person",), READ),
     ],
@@ -155,6 +156,20 @@ def test_comment_form_gives_one_comment(client, cast, meeting, executives):
     assert list(DutyComment.objects.filter(report=report).values_list("text", flat=True)) == [
         "改为：希望加强学习。"
     ]
+
+
+def test_release_asks_first_then_returns_the_project(client, cast, world):
+    claim = world["claim"]
+    client.force_login(cast.village_editor)
+    url = reverse("duty:claim_release", args=[claim.pk])
+    page = client.get(url).content.decode()
+    assert "确认放弃认领" in page
+    claim.refresh_from_db()
+    assert claim.status == "active"
+    assert client.post(url, {"note": "工作调动"}).status_code == 302
+    claim.refresh_from_db()
+    world["project"].refresh_from_db()
+    assert (claim.status, world["project"].status) == ("released", "published")
 
 
 def test_claim_page_refuses_a_second_claimant(client, cast, world, executives):
