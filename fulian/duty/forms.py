@@ -21,7 +21,7 @@ from fulian.events.models import Campaign
 from fulian.orgs.models import Org, OrgKind
 from fulian.people.models import Person
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultiFileInput(forms.ClearableFileInput):

@@ -402,9 +402,29 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     return _move_round(request, pk, services.open_round, _("测评已开始，请与会人员扫码投票。"))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("fulian.edit", raise_exception=True)
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (closing is final: no more ballots), POST closes."""
+    if request.method == "GET":
+        rnd = _round(request, pk)
+        turnout = services.turnout(rnd)
+        return render(
+            request,
+            "duty/form.html",
+            {
+                "form": None,
+                "title": _("结束投票：%(title)s") % {"title": rnd.title},
+                "intro": _(
+                    "已投 %(used)d / 发放 %(issued)d。结束后不能再投票，未使用的投票码作废，"
+                    "测评结果随即公布。"
+                )
+                % {"used": turnout.used, "issued": turnout.issued},
+                "submit": _("确认结束投票"),
+                "danger": True,
+                "back": reverse("duty:round", args=[rnd.pk]),
+            },
+        )
     return _move_round(request, pk, services.close_round, _("测评已结束。"))
 
 

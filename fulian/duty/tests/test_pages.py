@@ -99,6 +99,7 @@ def world(cast, meeting, executives, linked):
         ("duty:claim_progress", ("claim",), {**READ, "viewer": 403}),
         ("duty:claim_complete", ("claim",), {**READ, "viewer": 403}),
         ("duty:claim_release", ("claim",), {**READ, "viewer": 403}),
+        ("duty:round_close", ("round",), FORM_TOWN),
         ("duty:visit", ("visit",), READ),
         ("duty:file", ("person",), READ),
     ],
