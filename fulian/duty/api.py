@@ -8,7 +8,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -77,6 +83,7 @@ def _year(request: Request) -> int:
     return periods.default_year() if year is None else year
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedPeople(serializers.PrimaryKeyRelatedField):
     """A person in the caller's scope (others do not exist: 'invalid pk')."""
 
@@ -84,11 +91,13 @@ class ScopedPeople(serializers.PrimaryKeyRelatedField):
         return Person.objects.for_user(self.context["request"].user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedMeetings(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return Activity.objects.for_user(self.context["request"].user).filter(kind__code="meeting")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedOrgs(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return Org.objects.for_user(self.context["request"].user)
@@ -185,7 +194,9 @@ class ReportViewSet(
 
 class RoundSerializer(serializers.ModelSerializer):
     meeting = ScopedMeetings()
-    people = ScopedPeople(many=True, write_only=True, required=False)
+    people = serializers.ListField(
+        child=ScopedPeople(), write_only=True, required=False, min_length=1
+    )
     evaluees = serializers.SerializerMethodField()
     turnout = serializers.SerializerMethodField()
 
@@ -542,6 +553,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 # --- visits ---
 
 
+@extend_schema_serializer(component_name="DutyVisit")
 class VisitSerializer(serializers.ModelSerializer):
     org = ScopedOrgs()
     visitor = ScopedPeople()
@@ -664,6 +676,8 @@ class DutyFileViewSet(viewsets.ViewSet):
     """Duty files: ``/duty-files/?org=&year=`` is the ranking of an org's executives,
     ``/duty-files/{person}/?year=`` one executive's file with the rule of every point."""
 
+    lookup_value_regex = r"\d+"
+
     @extend_schema(
         parameters=[ORG_PARAM, YEAR_PARAM],
         responses={200: inline_serializer("DutyRanking", {"results": serializers.ListField()})},
@@ -679,7 +693,7 @@ class DutyFileViewSet(viewsets.ViewSet):
         return Response({"results": [_file_data(f) for f in files]})
 
     @extend_schema(
-        parameters=[YEAR_PARAM],
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), YEAR_PARAM],
         responses={200: inline_serializer("DutyFile", {"total": serializers.CharField()})},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
