@@ -6,6 +6,7 @@ demo) into its own database, then prints, each against a floor measured in the s
 * ``BENCH_CLAIMS`` (default 300) claims of published projects through
   ``services.claim_project`` (lock, checks, constraints, history rows) against a raw INSERT of
   the same claim rows;
+* the committee's points in bulk (``services.point_totals``) against its duty files one by one;
 * the ranking of the district's committee (``services.ranking``: every executive's duty file
   with its points) and the duty files of every executive in the district's subtree, against
   the raw SQL counts those files are made of.
@@ -121,6 +122,10 @@ def main() -> None:
     started = time.perf_counter()
     ranking = services.ranking(district, 2023)
     ranking_s = time.perf_counter() - started
+    members = [f.person.pk for f in ranking]
+    started = time.perf_counter()
+    services.point_totals(members, 2023)
+    totals_s = time.perf_counter() - started
     all_ids = (
         Position.objects.filter(kind__in=EXECUTIVE_KINDS)
         .values_list("person_id", flat=True)
@@ -149,6 +154,11 @@ def main() -> None:
     print(
         f"ranking of the district committee ({committee} executives, top "
         f"{ranking[0].total} points): {ranking_s * 1000:8.1f} ms"
+    )
+    print(
+        f"committee points in bulk (point_totals, the average-points indicator): "
+        f"{totals_s * 1000:8.1f} ms   vs {len(members)} duty files {ranking_s * 1000:8.1f} ms"
+        f"   ratio {ranking_s / totals_s:5.1f}"
     )
     print(
         f"{len(everyone)} duty files (every executive): {files_s:6.2f} s, {per_file:6.2f} ms "

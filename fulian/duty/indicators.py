@@ -224,11 +224,9 @@ def follow_ups_overdue(org: Any, year: int) -> int:
     pillar="action",
 )
 def average_points(org: Any, year: int) -> float:
-    from fulian.duty.services import duty_file
-    from fulian.people.models import Person
+    from fulian.duty.services import point_totals
 
-    people = Person.objects.filter(pk__in=committee(org, year))
-    totals = [duty_file(p, year).total for p in people]
+    totals = point_totals(committee(org, year).values_list("person_id", flat=True), year)
     if not totals:
         return 0
-    return float((sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.1")))
+    return float((sum(totals.values(), Decimal(0)) / len(totals)).quantize(Decimal("0.1")))

@@ -24,8 +24,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fulian.core import idempotency, workflow
 from fulian.core import personal_data as pd
-from fulian.core import workflow
 from fulian.core.spreadsheets import RowError, compact_text, number_text, read_rows
 from fulian.core.text import to_simplified
 from fulian.core.uploads import process_photo
@@ -170,13 +170,9 @@ def create_activity(
     """Record an activity. With ``idempotency_key``, a repeat of the same submission
     (double tap, resubmission after a lost connection) returns the first record."""
     require_edit(actor, org)
-    if idempotency_key is not None:
-        key = uuid.UUID(str(idempotency_key))
-        existing = Activity.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return _same_submitter(existing, actor)
-    else:
-        key = None
+    key, existing = idempotency.existing(Activity, idempotency_key, actor)
+    if existing is not None:
+        return existing
     start_dt = as_datetime(start)
     end_dt = as_datetime(end) if end is not None else None
     _check_fields(
@@ -207,26 +203,15 @@ def create_activity(
         idempotency_key=key,
         created_by=actor if actor is not None else None,
     )
-    try:
-        with transaction.atomic():
-            activity.save()
-    except IntegrityError:
-        # Two copies of one submission raced; the other one won.
-        if key is None:
-            raise
-        return _same_submitter(Activity.objects.get(idempotency_key=key), actor)
+    activity, created = idempotency.save_new(activity, key, actor)
+    if not created:
+        return activity
     if co_organisers:
         activity.co_organisers.set(list(co_organisers))
     if destinations:
         activity.destinations.set(list(destinations))
     _add_photos(activity, photos, actor)
     return activity
-
-
-def _same_submitter(existing: Activity, actor: Any) -> Activity:
-    if actor is not None and existing.created_by_id != actor.pk:
-        raise ValidationError(_("提交编号已被使用。"))
-    return existing
 
 
 @transaction.atomic

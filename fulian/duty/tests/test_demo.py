@@ -9,10 +9,14 @@ from django.apps import apps
 from fulian.accounts import demo as accounts_demo
 from fulian.accounts.models import User
 from fulian.duty import demo
+from fulian.duty.indicators import committee
 from fulian.duty.models import Ballot, BallotCode, Claim, DutyComment, DutyReport, Visit
+from fulian.duty.services import duty_file, point_totals
 from fulian.events import demo as events_demo
+from fulian.orgs.models import Org
 from fulian.orgs.services import load_divisions, read_division_rows
 from fulian.people import demo as people_demo
+from fulian.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +40,7 @@ def test_demo_gives_the_reports_figures_and_loads_once(client):
     assert again.getvalue() == "duty: demo already loaded, nothing created"
     assert _counts() == first
 
+    district = Org.objects.get(code="620502")
     client.force_login(User.objects.get(username="qinzhou-admin"))
     values = {
         i["code"]: i["value"]
@@ -53,6 +58,13 @@ def test_demo_gives_the_reports_figures_and_loads_once(client):
     assert DutyComment.objects.count() == DutyReport.objects.count()
     assert BallotCode.objects.filter(used=True).count() == Ballot.objects.count()
     assert {f.name for f in Ballot._meta.get_fields()} == {"id", "round", "grades"}
+    # The average points read the same totals as each executive's duty file.
+    members = set(committee(district, 2023).values_list("person_id", flat=True))
+    totals = point_totals(members, 2023)
+    assert len(members) == 41
+    assert totals == {p.pk: duty_file(p, 2023).total for p in Person.objects.filter(pk__in=members)}
+    assert sum(totals.values()) == 1184
+    assert values["duty.average_points"] == 28.9
     # 一人一事: nobody holds two live claims.
     live = Claim.objects.filter(slot__isnull=False).values_list("person_id", flat=True)
     assert len(live) == len(set(live))

@@ -7,9 +7,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from fulian.core.models import AccessLog
 from fulian.core.testing import check_matrix
 from fulian.duty import services
-from fulian.duty.models import Ballot, BallotCode, Claim, DutyComment, Visit
+from fulian.duty.models import Ballot, BallotCode, Claim, DutyComment, PointRule, Project, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,8 @@ def world(cast, meeting, executives, linked):
         ("duty:round", ("round",), READ_TOWN),
         ("duty:round_turnout", ("round",), READ_TOWN),
         ("duty:round_xlsx", ("round",), READ_TOWN),
+        ("duty:round_pdf", ("round",), READ_TOWN),
+        ("duty:round_code_sheet", ("round",), FORM_TOWN),
         ("duty:project", ("project",), READ),
         ("duty:claim_progress", ("claim",), {**READ, "viewer": 403}),
         ("duty:claim_complete", ("claim",), {**READ, "viewer": 403}),
@@ -102,11 +105,19 @@ def world(cast, meeting, executives, linked):
         ("duty:round_close", ("round",), FORM_TOWN),
         ("duty:visit", ("visit",), READ),
         ("duty:file", ("person",), READ),
+        ("duty:file_pdf", ("person",), READ),
+        ("duty:vote_entry", (), {**ALL, "anonymous": 200}),
+        ("duty:category_create", (), CONFIGURE),
     ],
 )
 def test_page_matrix(client, cast, world, name, args, expected):
     url = reverse(name, args=[world[a].pk for a in args])
     check_matrix(client, cast, "GET", url, expected)
+
+
+def test_rule_edit_is_for_district_admins(client, cast):
+    rule = PointRule.objects.get(code="visit")
+    check_matrix(client, cast, "GET", reverse("duty:rule_edit", args=[rule.pk]), CONFIGURE)
 
 
 def test_vote_page_needs_no_account_and_takes_one_ballot(client, cast, meeting, executives):
@@ -209,6 +220,25 @@ def test_denied_writes_change_nothing(client, cast, world):
         client, cast, "POST", reverse("duty:visit_follow_up", args=[visit.pk]),
         {"anonymous": 302, "town_b_admin": 404, "viewer": 403},
         data={"note": "回访"}, state=visits, personas=["anonymous", "town_b_admin", "viewer"],
+    )  # fmt: skip
+    project = world["project"]
+    projects = lambda: list(Project.objects.values_list("pk", "status"))  # noqa: E731
+    check_matrix(
+        client, cast, "POST", reverse("duty:project_review", args=[project.pk]),
+        {"anonymous": 302, "town_b_admin": 404, "viewer": 403},
+        data={"publish": "0", "note": "退回"}, state=projects,
+        personas=["anonymous", "town_b_admin", "viewer"],
+    )  # fmt: skip
+    check_matrix(
+        client, cast, "POST", reverse("duty:claim_verify", args=[claim.pk]),
+        {"anonymous": 302, "town_b_admin": 404, "viewer": 403},
+        data={"accept": "1"}, state=state, personas=["anonymous", "town_b_admin", "viewer"],
+    )  # fmt: skip
+    reveals = lambda: AccessLog.objects.count()  # noqa: E731
+    check_matrix(
+        client, cast, "POST", reverse("duty:visit_phone", args=[visit.pk]),
+        {"anonymous": 302, "town_b_admin": 404, "viewer": 403},
+        state=reveals, personas=["anonymous", "town_b_admin", "viewer"],
     )  # fmt: skip
     codes = lambda: list(BallotCode.objects.values_list("pk", "used"))  # noqa: E731
     check_matrix(
