@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "rules.apps.AutodiscoverRulesConfig",
+    # Before auditlog: its `auditlogflush` refuses to delete the audit trail.
+    "fulian.core.auditlog_guard",
     "auditlog",
     "axes",
     "csp",
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_prometheus",
     # Fulian, in dependency order: load_demo runs each app's demo.py in this order.
     "fulian.core",
     "fulian.orgs",
@@ -110,6 +113,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Metrics (django-prometheus) wrap everything; then the request id and the request log.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "fulian.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,6 +132,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "fulian.urls"
@@ -164,12 +171,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # Tests keep SQLite in memory. pytest-django (under xdist) recognises SQLite only by
+    # Django's own engine name, which the metrics wrapper below replaces: say it here, or each
+    # worker would look for a file named "test_<path>_gw0".
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 else:
     # Reuse a connection across requests (a new PostgreSQL connection per request doubled the
     # floor of a bare page: 24.8 → 13.2 ms), in production; checked before reuse. With pgbouncer in
     # transaction mode set CONN_MAX_AGE=0 (docs/deployment.md).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# django-prometheus' wrappers of the same backends count queries, errors and their duration.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; production names Redis (CACHE_URL=redis://…) so that rate limits
@@ -332,16 +347,55 @@ FULIAN_DIVISIONS_DIR = BASE_DIR / "fulian" / "orgs" / "data"
 # Map tiles come from the intranet's own tile service; none means markers on a plain background.
 FULIAN_MAP_TILE_URL = env.str("FULIAN_MAP_TILE_URL", default="")
 
+# The audit and access logs are kept at least 180 days (MLPS level 3); `prune_audit` archives
+# older entries into FULIAN_AUDIT_ARCHIVE_DIR before removing them (core/audit_chain.py).
+FULIAN_AUDIT_RETENTION_DAYS = env.int("FULIAN_AUDIT_RETENTION_DAYS", default=180)
+if FULIAN_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"FULIAN_AUDIT_RETENTION_DAYS={FULIAN_AUDIT_RETENTION_DAYS}: audit logs are kept at "
+        "least 180 days"
+    )
+FULIAN_AUDIT_ARCHIVE_DIR = env.path("FULIAN_AUDIT_ARCHIVE_DIR", default=VAR_DIR / "audit-archive")
+
+# Health, readiness and metrics (core/health.py, core/observability.py).
+# A query slower than this is logged (without its parameters) and counted.
+FULIAN_SLOW_QUERY_MS = env.float("FULIAN_SLOW_QUERY_MS", default=500)
+# /metrics answers these addresses when reached directly (not through the reverse proxy) …
+FULIAN_METRICS_ALLOWED_IPS = env.list("FULIAN_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+# … and anyone sending "Authorization: Bearer <token>" when a token is set.
+FULIAN_METRICS_TOKEN = env.str("FULIAN_METRICS_TOKEN", default="")
+
+# Logs go to stderr, one JSON object per line with the request id (FULIAN_LOG_FORMAT=text for
+# plain lines); one "fulian.request" line per request (FULIAN_REQUEST_LOG=false to silence).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "fulian.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "fulian.core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env.str("FULIAN_LOG_FORMAT", default="json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "fulian.request": {
+            "level": "INFO" if env.bool("FULIAN_REQUEST_LOG", default=True) else "WARNING"
+        },
+        "fulian.db": {"level": "WARNING"},
+    },
 }
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Probes and the metrics collector reach the server directly over HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

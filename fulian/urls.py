@@ -3,11 +3,15 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from fulian.accounts import views as accounts_views
+from fulian.core import health
 from fulian.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("audit/", core_views.audit, name="audit"),
     path("audit/access/", core_views.access_log, name="access_log"),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
@@ -25,3 +29,4 @@ urlpatterns = [
 ]
 
 handler404 = "fulian.core.views.not_found"
+handler500 = "fulian.core.views.server_error"

@@ -8,6 +8,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from fulian.core import registry
+        from auditlog.models import LogEntry
+        from django.db.models.signals import post_save
+
+        from fulian.core import audit_chain, registry
+        from fulian.core.models import AccessLog
 
         registry.nav_item("reports", _("工作概况"), "home", order=0)
+        # The one hook that sees every audit and access-log entry (auditlog writes its own):
+        # each is chained after its transaction commits (core/audit_chain.py).
+        for model in (LogEntry, AccessLog):
+            post_save.connect(
+                audit_chain.entry_saved, sender=model, dispatch_uid=f"audit_chain.{model.__name__}"
+            )

@@ -53,6 +53,53 @@ class StatusHistory(models.Model):
         return self.workflow().label(self.to_status)
 
 
+class AuditLink(models.Model):
+    """One link of the hash chain over the audit trail (django-auditlog's entries) and the
+    access log: the SM3 digest of the entry's fields and of the previous link, so that an
+    entry changed, removed or slipped in afterwards breaks the chain (``verify_audit``).
+    Written only by ``core.audit_chain`` after the entry's transaction commits; never
+    updated; removed only by ``prune_audit``, after the entries went to an archive."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    source = models.CharField(_("来源"), max_length=20)
+    entry_id = models.BigIntegerField(_("记录编号"))
+    entry_hash = models.CharField(_("记录摘要"), max_length=64)
+    prev_hash = models.CharField(_("上一环摘要"), max_length=64)
+    hash = models.CharField(_("摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计链环")
+        verbose_name_plural = _("审计链环")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "entry_id"], name="core_auditlink_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.source}#{self.entry_id} {self.hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """Where the chain starts again after ``prune_audit`` archived and removed its oldest
+    links: the last removed link and the archive that holds it and its entries."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    cutoff = models.DateTimeField(_("归档截止"))
+    last_link_id = models.BigIntegerField(_("最后一环编号"))
+    last_hash = models.CharField(_("最后一环摘要"), max_length=64)
+    entries = models.PositiveIntegerField(_("归档条数"))
+    archive = models.CharField(_("归档文件"), max_length=255)
+    archive_sha256 = models.CharField(_("归档文件摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计归档点")
+        verbose_name_plural = _("审计归档点")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} → {self.archive}"
+
+
 class AccessLog(models.Model):
     """One reveal of a sensitive value (an ID number, a phone) or read of a confidential
     record: who, when, which record and field, why, from where. Written by services, never

@@ -65,6 +65,13 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: JSON under /api/, the standalone Chinese page (``500.html``) elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("服务器出错了，已记录。请稍后再试。")}, status=500)
+    return defaults.server_error(request)
+
+
 @require_safe
 @login_not_required
 def health(request: HttpRequest) -> HttpResponse:
