@@ -95,7 +95,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -130,7 +130,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "fulian.core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -188,8 +188,14 @@ DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; production names Redis (CACHE_URL=redis://…) so that rate limits
-# are shared by all workers.
+# are shared by all workers (the deploy check fulian.E001 refuses a process-local cache).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# The reverse proxies in front of Fulian (addresses or networks, e.g. 127.0.0.1 for the
+# documented nginx): only a request from one of them may name the client in
+# X-Forwarded-For. One function reads it for audit, access log and rate limits
+# (fulian.core.http.client_ip).
+FULIAN_TRUSTED_PROXIES = env.list("FULIAN_TRUSTED_PROXIES", default=[])
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -219,6 +225,13 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "fulian.core.http.client_ip"
+# Beside the per-account lockout: (failures, seconds) one client address may have before
+# its login attempts are refused for the rest of the window.
+FULIAN_LOGIN_FAILURES_PER_ADDRESS = (
+    env.int("FULIAN_LOGIN_FAILURES_PER_ADDRESS", default=20),
+    15 * 60,
+)
 # Two-factor authentication (TOTP) is open to everyone and required of these roles.
 FULIAN_TOTP_REQUIRED_ROLES = env.list(
     "FULIAN_TOTP_REQUIRED_ROLES", default=["district_admin"] if PRODUCTION else []
@@ -267,7 +280,8 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# A request body without its files (forms, JSON): no form or API field needs more.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Content Security Policy: no inline script or style; scripts carry the request's nonce.
 CONTENT_SECURITY_POLICY = {
@@ -288,6 +302,19 @@ CONTENT_SECURITY_POLICY = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# API tokens (django-rest-knox): stored hashed, one per login, idle for 30 minutes at most
+# and 12 hours in all, like a session.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(minutes=env.int("FULIAN_TOKEN_IDLE_MINUTES", default=30)),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(hours=12),
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+FULIAN_MAX_TOKENS_PER_USER = 10
+# Exact searches by ID number or phone (a reveal): (searches, seconds) per user.
+FULIAN_EXACT_SEARCH_RATE = (env.int("FULIAN_EXACT_SEARCH_PER_HOUR", default=30), 3600)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "fulian.api.authentication.AuditedTokenAuthentication",
@@ -296,7 +323,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["fulian.api.permissions.ScopedRolePermission"],
     "DEFAULT_PAGINATION_CLASS": "fulian.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["fulian.api.filters.ScopedFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "fulian.api.parsers.BoundedJSONParser",
+        "fulian.api.parsers.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Public endpoints (the venue directory) are throttled per address.
@@ -310,6 +342,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema and its docs need a login in production.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated"
+        if env.bool("FULIAN_SCHEMA_LOGIN", default=PRODUCTION)
+        else "rest_framework.permissions.AllowAny"
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set, so clients get stable enum names.
     "ENUM_NAME_OVERRIDES": {
@@ -370,7 +408,11 @@ FULIAN_METRICS_TOKEN = env.str("FULIAN_METRICS_TOKEN", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "fulian.core.observability.RequestIdFilter"}},
+    # ID numbers and phones never reach a log line, whatever logged them (a URL, an error).
+    "filters": {
+        "request_id": {"()": "fulian.core.observability.RequestIdFilter"},
+        "personal_data": {"()": "fulian.core.logs.ScrubPersonalData"},
+    },
     "formatters": {
         "json": {"()": "fulian.core.observability.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -378,7 +420,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "personal_data"],
             "formatter": env.str("FULIAN_LOG_FORMAT", default="json"),
         }
     },

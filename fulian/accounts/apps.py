@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from axes.signals import user_locked_out
 
         from fulian.accounts.models import User
         from fulian.core import registry
@@ -25,6 +26,7 @@ class AccountsConfig(AppConfig):
                 "totp_enabled",
             ],
         )
+        user_locked_out.connect(_locked_out, dispatch_uid="fulian-lockout-alert")
         registry.nav_item(
             "reports", _("账号管理"), "accounts:users", order=80, perm="fulian.manage_users"
         )
@@ -32,3 +34,12 @@ class AccountsConfig(AppConfig):
         registry.nav_item(
             "reports", _("敏感信息查看记录"), "access_log", order=91, perm="fulian.view_audit"
         )
+
+
+def _locked_out(
+    sender: object, request: object, username: str = "", ip_address: str = "", **kw: object
+) -> None:
+    """django-axes locked an account: tell the district admins if it is an admin's."""
+    from fulian.accounts.services import alert_lockout
+
+    alert_lockout(username=username or "", ip=ip_address or "")

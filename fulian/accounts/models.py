@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from fulian.core.scope import ScopedQuerySet
@@ -58,6 +59,13 @@ class User(AbstractUser):
     totp_secret = models.TextField(blank=True, default="", editable=False)
     totp_enabled = models.BooleanField(_("已启用动态口令"), default=False)
     totp_last_step = models.BigIntegerField(default=-1, editable=False)
+    # Wrong codes in a row and when the last one came: each doubles the wait before the
+    # next code is even looked at (django-otp's per-device throttling).
+    totp_failures = models.PositiveIntegerField(default=0, editable=False)
+    totp_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Part of every session's auth hash: raising it ends all the account's sessions for
+    # good (disable, two-factor reset, "log out everywhere"), so re-enabling brings none back.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()  # type: ignore[misc]
 
@@ -77,6 +85,17 @@ class User(AbstractUser):
         from django.conf import settings
 
         return self.role in settings.FULIAN_TOTP_REQUIRED_ROLES
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Epoch 0 keeps Django's own hash, so sessions made before this field survive.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac(
+            "fulian.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_additional_data(self) -> dict[str, Any]:
         org = self.org

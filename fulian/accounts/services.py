@@ -3,11 +3,19 @@ above their own."""
 
 from __future__ import annotations
 
+import datetime
+import enum
+import logging
+import math
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.accounts import totp
@@ -86,19 +94,63 @@ def confirm_totp(*, user: User, code: str) -> None:
     if step is None:
         raise ValidationError({"code": _("动态口令不正确。")})
     user.totp_enabled, user.totp_last_step = True, step
-    user.save(update_fields=["totp_enabled", "totp_last_step"])
+    user.totp_failures, user.totp_failed_at = 0, None
+    user.save(update_fields=["totp_enabled", "totp_last_step", "totp_failures", "totp_failed_at"])
+    # Tokens obtained with the password alone must not outlive the second factor.
+    revoke_tokens(user)
 
 
-@transaction.atomic
+def totp_wait_seconds(user: User, now: datetime.datetime | None = None) -> int:
+    """How long before the next code is looked at: after n wrong codes in a row,
+    2**(n-1) seconds from the last one (1, 2, 4, … seconds; an hour at most)."""
+    if not user.totp_failures or user.totp_failed_at is None:
+        return 0
+    delay = min(2 ** (user.totp_failures - 1), TOTP_MAX_DELAY_SECONDS)
+    left = (user.totp_failed_at - (now or timezone.now())).total_seconds() + delay
+    return max(0, math.ceil(left))
+
+
+TOTP_MAX_DELAY_SECONDS = 3600
+
+
+class TotpResult(enum.Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+def check_totp(*, user: User, code: str) -> TotpResult:
+    """Check a code, throttled per user: while the wait after wrong codes runs, no code is
+    looked at (not even the right one), so guessing 10**6 codes takes longer than any
+    code lives. A wrong code is counted in its own committed transaction."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if totp_wait_seconds(locked):
+            return TotpResult.THROTTLED
+        step = totp.matching_step(totp_secret(locked), code, after=locked.totp_last_step)
+        if step is None:
+            locked.totp_failures += 1
+            locked.totp_failed_at = timezone.now()
+            locked.save(update_fields=["totp_failures", "totp_failed_at"])
+            user.totp_failures, user.totp_failed_at = locked.totp_failures, locked.totp_failed_at
+            return TotpResult.WRONG
+        locked.totp_last_step, locked.totp_failures, locked.totp_failed_at = step, 0, None
+        locked.save(update_fields=["totp_last_step", "totp_failures", "totp_failed_at"])
+        return TotpResult.OK
+
+
+def totp_error(user: User, result: TotpResult) -> str:
+    """The message for a refused code."""
+    if result is TotpResult.THROTTLED:
+        return _("动态口令错误次数过多，请%(seconds)d秒后再试。") % {
+            "seconds": totp_wait_seconds(user) or 1
+        }
+    return _("动态口令不正确。")
+
+
 def verify_totp(*, user: User, code: str) -> bool:
-    """Whether the code is right and unused; a used code is refused (no replay)."""
-    locked = User.objects.select_for_update().get(pk=user.pk)
-    step = totp.matching_step(totp_secret(locked), code, after=locked.totp_last_step)
-    if step is None:
-        return False
-    locked.totp_last_step = step
-    locked.save(update_fields=["totp_last_step"])
-    return True
+    """Whether the code is right and unused (a used code is refused: no replay)."""
+    return check_totp(user=user, code=code) is TotpResult.OK
 
 
 @transaction.atomic
@@ -108,12 +160,110 @@ def reset_totp(*, actor: Any, user: User) -> None:
         raise PermissionDenied
     _check_grant(actor, org=user.org, role=user.role)
     user.totp_secret, user.totp_enabled, user.totp_last_step = "", False, -1
-    user.save(update_fields=["totp_secret", "totp_enabled", "totp_last_step"])
+    user.totp_failures, user.totp_failed_at = 0, None
+    user.save(
+        update_fields=[
+            "totp_secret",
+            "totp_enabled",
+            "totp_last_step",
+            "totp_failures",
+            "totp_failed_at",
+        ]
+    )
+    # Whoever has the lost phone must not keep a way in.
+    end_sessions(user)
 
 
+# --- tokens and sessions -------------------------------------------------------------------
+
+
+def issue_token(*, user: User) -> tuple[Any, str]:
+    """A new API token for one device (one login): stored hashed (django-rest-knox), expiring
+    after ``REST_KNOX["TOKEN_TTL"]`` idle and ``AUTO_REFRESH_MAX_TTL`` at most. The
+    oldest tokens go when a user holds more than ``FULIAN_MAX_TOKENS_PER_USER``."""
+    from knox.models import AuthToken
+
+    instance, key = AuthToken.objects.create(user=user)
+    keep = list(
+        AuthToken.objects.filter(user=user)
+        .order_by("-created")
+        .values_list("digest", flat=True)[: settings.FULIAN_MAX_TOKENS_PER_USER]
+    )
+    AuthToken.objects.filter(user=user).exclude(digest__in=keep).delete()
+    return instance, key
+
+
+def user_tokens(user: User) -> list[Any]:
+    from knox.models import AuthToken
+
+    return list(AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created"))
+
+
+def token_id(token: Any) -> str:
+    """A token's public name: the start of its digest (not of the secret)."""
+    return str(token.digest[:16])
+
+
+def revoke_token(*, user: User, token_ref: str) -> bool:
+    """The user ends one of their own tokens (by :func:`token_id`)."""
+    from knox.models import AuthToken
+
+    if len(token_ref) != 16 or not token_ref.isalnum():
+        return False
+    deleted, _rows = AuthToken.objects.filter(user=user, digest__startswith=token_ref).delete()
+    return bool(deleted)
+
+
+def revoke_tokens(user: User) -> None:
+    from knox.models import AuthToken
+
+    AuthToken.objects.filter(user=user).delete()
+
+
+@transaction.atomic
 def end_sessions(user: User) -> None:
-    """A disabled account's sessions end at once (its tokens stop working too)."""
-    from rest_framework.authtoken.models import Token
+    """End every session and token of the account, for good: its tokens are deleted and
+    the session epoch (part of every session's auth hash) goes up, so no old session
+    comes back when the account is enabled again."""
+    revoke_tokens(user)
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
 
-    Token.objects.filter(user=user).delete()
-    # Sessions are checked against is_active on every request by the auth backend.
+
+@transaction.atomic
+def password_changed(*, user: User) -> None:
+    """After a password change every token ends (sessions end with the password hash;
+    the view keeps only the session that made the change)."""
+    revoke_tokens(user)
+
+
+security_log = logging.getLogger("fulian.security")
+
+
+def alert_lockout(*, username: str, ip: str) -> list[str]:
+    """An account was locked after repeated failures. If it is an admin's (org admin or
+    district admin), every active district admin with an e-mail address is told, and the
+    lock is logged (``fulian.security``) either way: a lock can be someone shutting an
+    admin out on purpose. Returns the addresses written to."""
+    user = User.objects.filter(username=username).first()
+    security_log.warning("account locked: %s from %s", username, ip or "-")
+    if user is None or role_rank(user.role) < role_rank(Role.ORG_ADMIN):
+        return []
+    recipients = sorted(
+        User.objects.filter(role=Role.DISTRICT_ADMIN, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        send_mail(
+            _("【妇联平台】管理员账号被锁定"),
+            _(
+                "管理员账号 %(username)s（%(name)s）因连续登录失败已被锁定30分钟，"
+                "最后一次尝试来自 %(ip)s。如非本人操作，请检查该地址。"
+            )
+            % {"username": username, "name": user.full_name or "-", "ip": ip or "-"},
+            None,
+            recipients,
+            fail_silently=True,
+        )
+    return recipients

@@ -41,7 +41,8 @@ def matching_step(
     Returning the step lets the caller refuse a code that was already used (replay).
     """
     code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == DIGITS):
+    # ASCII only: "１２３４５６" is digits to isdigit() but hmac.compare_digest refuses it.
+    if not (code.isascii() and code.isdigit() and len(code) == DIGITS):
         return None
     here = current_step(now)
     for step in (here - 1, here, here + 1):

@@ -16,15 +16,23 @@ from fulian.accounts import totp
 from fulian.accounts.forms import CodeForm, UserForm
 from fulian.accounts.models import User
 from fulian.accounts.services import (
+    TotpResult,
+    check_totp,
     confirm_totp,
     create_user,
+    end_sessions,
+    password_changed,
     reset_totp,
+    revoke_token,
     start_totp_enrollment,
+    token_id,
+    totp_error,
     totp_secret,
     update_user,
-    verify_totp,
+    user_tokens,
 )
 from fulian.core.forms import add_service_errors
+from fulian.core.ratelimit import login_throttled, record_login_failure
 from fulian.core.scope import get_for_user_or_404
 
 
@@ -104,6 +112,15 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if login_throttled(request):
+            return render(request, "accounts/locked.html", {"by_address": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        record_login_failure(self.request)
+        return super().form_invalid(form)
+
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
         if not user.totp_enabled:
@@ -126,7 +143,11 @@ def login_2fa(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = User.objects.filter(pk=pending["user"], is_active=True).first()
-        if user is not None and verify_totp(user=user, code=form.cleaned_data["code"]):
+        if user is None:
+            request.session.pop(PENDING, None)
+            return redirect("login")
+        result = check_totp(user=user, code=form.cleaned_data["code"])
+        if result is TotpResult.OK:
             del request.session[PENDING]
             login(request, user, backend=pending["backend"])
             return redirect(pending["next"])
@@ -135,7 +156,7 @@ def login_2fa(request: HttpRequest) -> HttpResponse:
         if failures >= MAX_CODE_FAILURES:
             request.session.pop(PENDING, None)
             return redirect("login")
-        form.add_error("code", _("动态口令不正确。"))
+        form.add_error("code", totp_error(user, result))
     return render(request, "accounts/login_2fa.html", {"form": form})
 
 
@@ -176,3 +197,36 @@ def user_reset_totp(request: HttpRequest, pk: int) -> HttpResponse:
     reset_totp(actor=request.user, user=user)
     messages.success(request, _("已重置该账号的动态口令。"))
     return redirect("accounts:user_edit", pk=user.pk)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; afterwards every API token of the account ends (other
+    sessions end with the old password hash; this one is kept)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = "/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        password_changed(user=form.user)
+        messages.success(self.request, _("密码已修改，其他设备上的登录已失效。"))
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def my_sessions(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens (one per device), each revocable, and "log out
+    everywhere" (every token and every session, this one included)."""
+    user = request.user
+    assert isinstance(user, User)
+    if request.method == "POST":
+        if request.POST.get("everywhere") == "1":
+            end_sessions(user)
+            return redirect("login")
+        if revoke_token(user=user, token_ref=request.POST.get("token", "")):
+            messages.success(request, _("已注销该设备的令牌。"))
+        return redirect("accounts:sessions")
+    tokens = [
+        {"id": token_id(t), "created": t.created, "expiry": t.expiry} for t in user_tokens(user)
+    ]
+    return render(request, "accounts/sessions.html", {"tokens": tokens})

@@ -2,11 +2,12 @@ import contextlib
 from typing import Any
 
 from auditlog.context import auditlog_value
-from rest_framework.authentication import TokenAuthentication
+from knox.auth import TokenAuthentication
 
 
 class AuditedTokenAuthentication(TokenAuthentication):
-    """Token authentication that also names the actor in the audit trail.
+    """Hashed, expiring, per-device tokens (django-rest-knox) that also name the actor in
+    the audit trail: ``Authorization: Token <key>``.
 
     AuditlogMiddleware records ``request.user`` before DRF authenticates a token, when the
     user is still anonymous; this fills in the actor for the rest of the request.

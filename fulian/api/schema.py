@@ -34,3 +34,21 @@ def add_error_responses(
                     },
                 )
     return result
+
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension  # noqa: E402
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Token <key>`` (knox tokens, see api.authentication)."""
+
+    target_class = "fulian.api.authentication.AuditedTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token-based authentication with required prefix `Token`",
+        }

@@ -299,7 +299,11 @@ class VisitViewSet(
     write_perm = "fulian.edit"
 
     def get_queryset(self) -> QuerySet[GuidanceVisit]:
-        items = _items_prefetch(RectificationItem.objects.order_by("pk"))
+        # Nested items are scoped like top-level ones: a joint visit shows each town only
+        # its own rectification items (and their history).
+        items = _items_prefetch(
+            RectificationItem.objects.for_user(self.request.user).order_by("pk")
+        )
         return (
             GuidanceVisit.objects.for_user(self.request.user)
             .prefetch_related(

@@ -29,6 +29,7 @@ from fulian.building.models import (
 )
 from fulian.building.spreadsheets import UnitPlan, parse_units
 from fulian.core import workflow
+from fulian.core.integrity import unique_or
 from fulian.core.uploads import check_upload, safe_name
 from fulian.orgs import services as org_services
 from fulian.orgs.models import Org
@@ -82,7 +83,11 @@ def _unique_code(code: str | None, exclude: int | None = None) -> None:
     if exclude is not None:
         same = same.exclude(pk=exclude)
     if code and same.exists():
-        raise ValidationError({"credit_code": _("该统一社会信用代码已登记。")})
+        raise _code_taken()
+
+
+def _code_taken() -> ValidationError:
+    return ValidationError({"credit_code": _("该统一社会信用代码已登记。")})
 
 
 @transaction.atomic
@@ -93,7 +98,8 @@ def register_unit(
         actor=actor, org=org, name=name, credit_code=credit_code, kind=kind, women_count=women_count
     )
     _unique_code(fields["credit_code"])
-    return Unit.objects.create(**fields)
+    with unique_or(_code_taken):  # two registrations of one code at once
+        return Unit.objects.create(**fields)
 
 
 @transaction.atomic
@@ -116,7 +122,8 @@ def update_unit(
     _unique_code(fields["credit_code"], exclude=unit.pk)
     for key, value in fields.items():
         setattr(unit, key, value)
-    unit.save(update_fields=[*fields, "updated_at"])
+    with unique_or(_code_taken):
+        unit.save(update_fields=[*fields, "updated_at"])
     return unit
 
 

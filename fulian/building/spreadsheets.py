@@ -241,7 +241,7 @@ def _header_key(value: Any) -> str:
 def parse_units(data: bytes, *, actor: Any = None) -> UnitPlan:
     """Read and check a unit register. ``actor`` None is the system (command line)."""
     plan = UnitPlan()
-    rows = read_rows(data)
+    rows = read_rows(data, max_rows=MAX_ROWS)
     if not rows or all(all(is_blank(c) for c in r) for r in rows):
         plan.errors.append(RowError(1, _("表头"), _("文件是空的。")))
         return plan

@@ -47,6 +47,7 @@ from fulian.building.models import (
     is_owner_side,
 )
 from fulian.core.forms import add_service_errors
+from fulian.core.params import parse_year
 from fulian.core.scope import get_for_user_or_404, subtree_bounds, user_org
 from fulian.core.uploads import serve
 from fulian.orgs.models import Org
@@ -373,8 +374,8 @@ def visits(request: HttpRequest) -> HttpResponse:
         )
     )
     year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(date__year=int(year))
+    if (chosen := parse_year(year)) is not None:
+        qs = qs.filter(date__year=chosen)
     page = Paginator(qs.order_by("-date", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "building/visits.html", {"page": page, "year": year})
 
@@ -409,7 +410,10 @@ def _visit(request: HttpRequest, pk: int) -> GuidanceVisit:
 @require_safe
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
-    items = RectificationItem.objects.filter(visit=visit).select_related("org")
+    # A joint visit's items are each one org's: show only those in the user's scope.
+    items = (
+        RectificationItem.objects.for_user(request.user).filter(visit=visit).select_related("org")
+    )
     findings = list(visit.findings.prefetch_related(Prefetch("items", queryset=items)))
     can_raise = (
         request.user.has_perm("fulian.edit")

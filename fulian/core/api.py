@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fulian.core.indicators import evaluate
+from fulian.core.params import parse_id, parse_year
 from fulian.core.scope import user_org
 from fulian.orgs.models import Org
 
@@ -31,7 +32,7 @@ class IndicatorsView(APIView):
         scope = Org.objects.for_user(request.user)
         if ref:
             org = scope.filter(code=ref).first() or (
-                scope.filter(pk=int(ref)).first() if ref.isdigit() and len(ref) < 10 else None
+                scope.filter(pk=parse_id(ref)).first() if parse_id(ref) else None
             )
             if org is None:
                 raise Http404
@@ -40,9 +41,9 @@ class IndicatorsView(APIView):
         if org is None:
             raise Http404
         year_text = request.query_params.get("year", str(datetime.date.today().year))
-        if not year_text.isdigit() or not 1949 <= int(year_text) <= 2100:
+        year = parse_year(year_text, lo=1949)
+        if year is None:
             raise ValidationError({"year": [_("年份无效。")]})
-        year = int(year_text)
         return Response(
             {
                 "org": {"id": org.pk, "code": org.code, "name": org.name},

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from auditlog.models import LogEntry
         from django.db.models.signals import post_save
 
-        from fulian.core import audit_chain, registry
+        from fulian.core import audit_chain, checks, registry  # noqa: F401 (checks registers)
         from fulian.core.models import AccessLog
 
         registry.nav_item("reports", _("工作概况"), "home", order=0)

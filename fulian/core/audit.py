@@ -5,6 +5,12 @@ page can show a subtree; personal fields are registered with ``mask_fields``."""
 from typing import Any
 
 
+def mask_value(value: str) -> str:
+    """What an audit diff shows of a personal field: that it changed, nothing of it
+    (django-auditlog's own mask keeps half the value, e.g. the month and day of a date)."""
+    return "******" if value and value != "None" else value
+
+
 class OrgAuditMixin:
     """For models with an ``org`` foreign key: put the org's path into each audit entry."""
 

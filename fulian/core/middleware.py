@@ -1,7 +1,10 @@
 from typing import Any
 
+import auditlog.middleware
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest
+
+from fulian.core.http import client_ip
 
 
 class DenyByDefaultMiddleware(LoginRequiredMiddleware):
@@ -17,3 +20,16 @@ class DenyByDefaultMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
+    """django-auditlog's middleware with the one client address (``core.http.client_ip``):
+    its own reads ``X-Forwarded-For`` from anyone, so a client could name its address."""
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request: HttpRequest) -> int | None:
+        return None

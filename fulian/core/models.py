@@ -133,21 +133,29 @@ class AccessLog(models.Model):
 
 
 def client_ip(request: Any) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    from fulian.core.http import client_ip as address
+
+    return address(request)
 
 
 def log_access(
-    *, user: Any, obj: models.Model, field: str, reason: str = "", request: Any = None
+    *,
+    user: Any,
+    obj: models.Model | None,
+    field: str,
+    reason: str = "",
+    request: Any = None,
+    model: type[models.Model] | None = None,
 ) -> AccessLog:
-    """Record that ``user`` read ``field`` of ``obj``."""
-    org = getattr(obj, "org", None)
+    """Record that ``user`` read ``field`` of ``obj``; with ``obj=None``, that they looked
+    for a record of ``model`` that was not found (an exact search that matched nothing)."""
+    org = getattr(obj, "org", None) if obj is not None else getattr(user, "org", None)
+    meta = (obj if obj is not None else model)._meta  # type: ignore[union-attr]
     return AccessLog.objects.create(
         user=user if getattr(user, "pk", None) else None,
         username=getattr(user, "username", "") or "system",
-        target_model=obj._meta.label_lower,
-        target_id=str(obj.pk),
+        target_model=meta.label_lower,
+        target_id=str(obj.pk) if obj is not None else "",
         field=field,
         reason=reason[:200],
         ip=client_ip(request),

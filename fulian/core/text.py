@@ -32,4 +32,5 @@ def search_key(text: str) -> str:
 
 
 def normalise_query(query: str) -> str:
-    return to_simplified(query.strip()).lower()
+    # No text holds a NUL, and PostgreSQL refuses one in a parameter (a 500 on ?q=%00).
+    return to_simplified(query.replace("\x00", "").strip()).lower()

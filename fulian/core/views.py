@@ -16,15 +16,14 @@ from django.views.decorators.http import require_safe
 from fulian.accounts.models import User
 from fulian.core.indicators import evaluate
 from fulian.core.models import AccessLog
+from fulian.core.params import parse_date, parse_id, parse_year, query_id
 from fulian.core.registry import PILLARS
 from fulian.core.scope import subtree_bounds, user_org
 from fulian.orgs.models import Org, OrgKind
 
 
 def _year(value: str | None) -> int:
-    if value and value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return int(settings.FULIAN_DEFAULT_YEAR)
+    return parse_year(value, lo=2000) or int(settings.FULIAN_DEFAULT_YEAR)
 
 
 @require_safe
@@ -79,10 +78,7 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return parse_date(value)
 
 
 @require_safe
@@ -98,14 +94,10 @@ def audit(request: HttpRequest) -> HttpResponse:
     entries = LogEntry.objects.select_related("actor", "content_type").filter(in_subtree)
     actors = User.objects.for_user(request.user).order_by("username")
     actor_id = request.GET.get("actor", "")
-    if actor_id.isdigit():
-        entries = entries.filter(actor_id=int(actor_id))
-    org_id = request.GET.get("org", "")
-    org = (
-        Org.objects.for_user(request.user).filter(pk=int(org_id)).first()
-        if org_id.isdigit()
-        else None
-    )
+    if (actor := parse_id(actor_id)) is not None:
+        entries = entries.filter(actor_id=actor)
+    org_id = query_id(request, "org")
+    org = Org.objects.for_user(request.user).filter(pk=org_id).first() if org_id else None
     if org is not None:
         entries = entries.filter(additional_data__org_path__startswith=org.path)
     since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
@@ -141,8 +133,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
     actors = User.objects.for_user(request.user).order_by("username")
     actor_id = request.GET.get("actor", "")
-    if actor_id.isdigit():
-        entries = entries.filter(user_id=int(actor_id))
+    if (actor := parse_id(actor_id)) is not None:
+        entries = entries.filter(user_id=actor)
     since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
     if since:
         entries = entries.filter(at__date__gte=since)

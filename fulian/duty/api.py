@@ -24,6 +24,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from fulian.api.calls import call_service
 from fulian.core import periods
+from fulian.core.params import parse_id, parse_int
 from fulian.core.ratelimit import over_limit
 from fulian.core.scope import get_for_user_or_404
 from fulian.duty import services
@@ -52,8 +53,8 @@ def _org_ref(user: Any, value: str | None) -> Org | None:
         return None
     scope = Org.objects.for_user(user)
     found = scope.filter(code=value).first()
-    if found is None and value.isdigit() and len(value) < 10:
-        found = scope.filter(pk=int(value)).first()
+    if found is None and (pk := parse_id(value)) is not None:
+        found = scope.filter(pk=pk).first()
     return found
 
 
@@ -62,11 +63,12 @@ def _int(request: Request, name: str, low: int = 1, high: int = 2**31 - 1) -> in
     value = request.query_params.get(name, "")
     if value == "":
         return None
-    if not value.isdigit() or not low <= int(value) <= high:
+    number = parse_int(value, lo=low, hi=high)
+    if number is None:
         raise serializers.ValidationError(
             {name: [_("应为 %(low)d 到 %(high)d 之间的整数。") % {"low": low, "high": high}]}
         )
-    return int(value)
+    return number
 
 
 def _choice(request: Request, name: str, choices: Any) -> str | None:

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fulian.api.calls import call_service
+from fulian.core.params import parse_id, parse_year
 from fulian.core.scope import get_for_user_or_404
 from fulian.events import queries, services
 from fulian.events.models import (
@@ -49,15 +50,15 @@ def _org_ref(user: Any, value: str) -> Org | None:
     """An org in the caller's scope by NBS code or id; None if there is none."""
     scope = Org.objects.for_user(user)
     found = scope.filter(code=value).first()
-    if found is None and value.isdigit() and len(value) < 10:
-        found = scope.filter(pk=int(value)).first()
+    if found is None and (pk := parse_id(value)) is not None:
+        found = scope.filter(pk=pk).first()
     return found
 
 
 def _campaign_ref(value: str) -> Campaign | None:
     found = Campaign.objects.filter(code=value).first()
-    if found is None and value.isdigit() and len(value) < 10:
-        found = Campaign.objects.filter(pk=int(value)).first()
+    if found is None and (pk := parse_id(value)) is not None:
+        found = Campaign.objects.filter(pk=pk).first()
     return found
 
 
@@ -294,7 +295,7 @@ class CampaignViewSet(
         year = self.request.query_params.get("year", "")
         context["counts"] = queries.campaign_counts(
             Activity.objects.for_user(self.request.user),
-            int(year) if year.isdigit() and 1949 <= int(year) <= 2100 else None,
+            parse_year(year, lo=1949),
         )
         return context
 

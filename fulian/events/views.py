@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fulian.core.forms import SpreadsheetForm, add_service_errors
 from fulian.core.http import HtmxHttpRequest
+from fulian.core.params import parse_id, parse_year, query_year
 from fulian.core.ratelimit import limit_posts
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.core.uploads import serve
@@ -314,8 +315,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    return int(text) if text.isdigit() and 1949 <= int(text) <= 2100 else timezone.localdate().year
+    return query_year(request, lo=1949) or timezone.localdate().year
 
 
 @require_safe
@@ -341,8 +341,8 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     root = user_org(request.user)
     org_id = request.GET.get("org", "")
     org = (
-        Org.objects.for_user(request.user).filter(pk=int(org_id)).first()
-        if org_id.isdigit() and len(org_id) < 12
+        Org.objects.for_user(request.user).filter(pk=parse_id(org_id)).first()
+        if parse_id(org_id)
         else None
     ) or root
     if org is None:
@@ -446,8 +446,8 @@ def training_list(request: HttpRequest) -> HttpResponse:
     trainings = TrainingClass.objects.for_user(request.user).select_related(
         "activity__org", "series"
     )
-    if year_text.isdigit():
-        trainings = trainings.filter(activity__in=Activity.objects.in_year(int(year_text)))
+    if (year := parse_year(year_text)) is not None:
+        trainings = trainings.filter(activity__in=Activity.objects.in_year(year))
     trainings = trainings.order_by("-activity__start", "-pk")
     page = Paginator(trainings, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = {
@@ -599,8 +599,8 @@ def enrol_roster(request: HttpRequest, pk: int) -> HttpResponse:
     kinds = [k for k in request.POST.getlist("kinds") if k in PositionKind.values]
     org_id = request.POST.get("org", "")
     org = (
-        Org.objects.for_user(request.user).filter(pk=int(org_id)).first()
-        if org_id.isdigit() and len(org_id) < 12
+        Org.objects.for_user(request.user).filter(pk=parse_id(org_id)).first()
+        if parse_id(org_id)
         else None
     )
     if not kinds or org is None:

@@ -14,10 +14,12 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as APIPermissionDenied
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fulian.core import personal_data as pd
+from fulian.core.params import parse_id
 from fulian.core.scope import subtree_bounds
 from fulian.orgs.models import Org
 from fulian.people import services
@@ -68,7 +70,8 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 def _in_org(queryset: QuerySet[Any], name: str, value: Any, field: str = "org") -> QuerySet[Any]:
-    org = Org.objects.filter(pk=value).first() if str(value).isdigit() else None
+    pk = parse_id(str(value))
+    org = Org.objects.filter(pk=pk).first() if pk is not None else None
     if org is None:
         org = Org.objects.filter(code=value).first()
     if org is None:
@@ -78,15 +81,11 @@ def _in_org(queryset: QuerySet[Any], name: str, value: Any, field: str = "org") 
 
 class PersonFilter(filters.FilterSet):
     org = filters.CharFilter(method="filter_org", help_text="id or NBS code; its subtree")
-    q = filters.CharFilter(method="filter_q")
-    id_number = filters.CharFilter(
-        method="filter_id_number", help_text="exact, via the blind index"
-    )
-    phone = filters.CharFilter(method="filter_phone", help_text="exact, via the blind index")
+    q = filters.CharFilter(method="filter_q", help_text="name or pinyin initials")
 
     class Meta:
         model = Person
-        fields = ["org", "q", "id_number", "phone", "gender", "ethnicity", "sector"]
+        fields = ["org", "q", "gender", "ethnicity", "sector"]
 
     def filter_org(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         return _in_org(queryset, name, value)
@@ -94,17 +93,15 @@ class PersonFilter(filters.FilterSet):
     def filter_q(self, queryset: Any, name: str, value: str) -> QuerySet[Person]:
         return queryset.search(value)
 
-    def filter_id_number(
-        self, queryset: QuerySet[Person], name: str, value: str
-    ) -> QuerySet[Person]:
-        return queryset.filter(id_number_index=pd.index_of(pd.ID_NUMBER, value) or "-")
-
-    def filter_phone(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
-        return queryset.filter(phone_index=pd.index_of(pd.PHONE, value) or "-")
-
 
 class RevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=list(pd.KINDS))
+    reason = serializers.CharField(max_length=200)
+
+
+class FindSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=list(pd.KINDS))
+    value = serializers.CharField(max_length=40)
     reason = serializers.CharField(max_length=200)
 
 
@@ -148,9 +145,32 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
             headers={"Cache-Control": "no-store"},
         )
 
+    @extend_schema(
+        request=FindSerializer,
+        responses=inline_serializer("Found", {"results": PersonSerializer(many=True)}),
+    )
+    @action(detail=False, methods=["post"], url_path="find")
+    def find(self, request: Request) -> Response:
+        """Exact search by a full ID number or phone: a reveal (people.reveal_personal, a
+        reason, per-user limit, an access-log row), by POST so the number is in no URL."""
+        if not request.user.has_perm("people.reveal_personal"):
+            raise APIPermissionDenied
+        body = FindSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            found = services.find_by_personal(
+                actor=request.user, request=request, **body.validated_data
+            )
+        except services.SearchThrottled as error:
+            raise Throttled(detail=error.messages[0]) from error
+        return Response(
+            {"results": PersonSerializer(found, many=True).data},
+            headers={"Cache-Control": "no-store"},
+        )
+
     def get_permissions(self) -> Sequence[_SupportsHasPermission]:
-        # reveal is a POST that only reads: it needs its own permission, not fulian.edit.
-        if self.action == "reveal":
+        # reveal and find are POSTs that only read: they need their own permission.
+        if self.action in ("reveal", "find"):
             self.write_perm = "fulian.view"
         return super().get_permissions()
 

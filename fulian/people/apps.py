@@ -19,7 +19,8 @@ class PeopleConfig(AppConfig):
         auditlog.register(
             m.Person,
             exclude_fields=["search_text", "id_number_index", "phone_index", "updated_at"],
-            mask_fields=["id_number_cipher", "phone_cipher"],
+            mask_fields=["id_number_cipher", "phone_cipher", "birth_date"],
+            mask_callable="fulian.core.audit.mask_value",
             m2m_fields={"talent_tags"},
         )
         for model in (

@@ -31,6 +31,7 @@ from fulian.people.models import (
     PositionKind,
     TalentTag,
     add_years,
+    birth_month,
 )
 from fulian.people.validators import make_id_number
 
@@ -122,7 +123,7 @@ class _Maker:
             name=name,
             gender="F",
             ethnicity=self.pick(ETHNICITY_WEIGHTS),
-            birth_date=birth,
+            birth_date=birth_month(birth),
             education=self.pick(EDUCATION_WEIGHTS),
             political_status=self.pick(POLITICAL_WEIGHTS),
             sector=self.pick(sectors),

@@ -112,6 +112,14 @@ class RevealForm(forms.Form):
     reason = forms.CharField(label=_("查看事由"), max_length=200)
 
 
+class FindForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("查找方式"), choices=[("id_number", _("身份证号")), ("phone", _("手机号"))]
+    )
+    value = forms.CharField(label=_("完整号码"), max_length=40)
+    reason = forms.CharField(label=_("查找事由"), max_length=200)
+
+
 class PositionForm(forms.Form):
     org = OrgChoiceField(label=_("任职组织"), queryset=Org.objects.none())
     kind = forms.ChoiceField(label=_("职务"), choices=PositionKind.choices)

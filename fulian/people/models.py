@@ -8,7 +8,7 @@ HMAC-SM3 blind index (``fulian.core.personal_data``), shown masked, revealed onl
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.conf import settings
 from django.db import models
@@ -153,6 +153,17 @@ class TalentTag(models.Model):
         return list(cls.objects.order_by("pk"))
 
 
+@overload
+def birth_month(day: datetime.date) -> datetime.date: ...
+@overload
+def birth_month(day: None) -> None: ...
+def birth_month(day: datetime.date | None) -> datetime.date | None:
+    """What Fulian keeps of a birth date: its year and month (stored as the 1st). Ages and
+    age bands need no more; the full date is in the encrypted ID number, and a day shown
+    beside a masked number would leave only a few candidates for the rest of it."""
+    return day.replace(day=1) if day is not None else None
+
+
 class PersonQuerySet(ScopedQuerySet["Person"]):
     def search(self, query: str) -> PersonQuerySet:
         return self.filter(search_text__contains=normalise_query(query))
@@ -167,7 +178,8 @@ class Person(OrgAuditMixin, models.Model):
         _("性别"), max_length=1, choices=Gender.choices, default=Gender.FEMALE
     )
     ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNICITY_CHOICES, default=HAN)
-    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    # Year and month only (the 1st of the month): see birth_month.
+    birth_date = models.DateField(_("出生年月"), null=True, blank=True)
     id_number_cipher = pd.cipher_field(_("身份证号（密文）"))
     id_number_index = pd.index_field(_("身份证号（盲索引）"))
     phone_cipher = pd.cipher_field(_("手机号（密文）"))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fulian.core import personal_data as pd
@@ -36,6 +36,7 @@ from fulian.people.models import (
     PositionKind,
     RosterImport,
     Sector,
+    birth_month,
 )
 from fulian.people.validators import parse_id_number, parse_phone
 
@@ -219,7 +220,7 @@ def parse_roster(
 ) -> RosterPlan:
     """Read and check a roster. ``actor`` None is the system (command line): every org."""
     plan = RosterPlan()
-    rows = read_rows(data)
+    rows = read_rows(data, max_rows=MAX_ROWS)
     if not rows:
         plan.errors.append(RowError(1, _("表头"), _("文件是空的。")))
         return plan
@@ -342,7 +343,7 @@ def _parse_row(
         gender or info.gender,
         ethnicity,
         info.number,
-        info.birth_date,
+        birth_month(info.birth_date),
         phone,
         education,
         political,
@@ -531,7 +532,17 @@ def import_roster(
     plan = parse_roster(data, actor=actor)
     if not plan.ok:
         return plan, None
-    return plan, apply_plan(plan, actor=actor, filename=filename)
+    try:
+        with transaction.atomic():
+            return plan, apply_plan(plan, actor=actor, filename=filename)
+    except IntegrityError:
+        # The same people were imported by someone else between our check and our write
+        # (two confirms at once): read the file again, now finding them, as if it had
+        # come second.
+        plan = parse_roster(data, actor=actor)
+        if not plan.ok:
+            return plan, None
+        return plan, apply_plan(plan, actor=actor, filename=filename)
 
 
 # --- template and export ---------------------------------------------------------------------

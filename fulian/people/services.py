@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from fulian.core import personal_data as pd
 from fulian.core import workflow
+from fulian.core.integrity import unique_or
 from fulian.core.models import log_access
+from fulian.core.ratelimit import user_over_limit
 from fulian.orgs.models import Org
 from fulian.people.models import (
     ETHNICITY_CHOICES,
@@ -45,6 +47,7 @@ from fulian.people.models import (
     Sector,
     TalentTag,
     add_years,
+    birth_month,
 )
 from fulian.people.validators import check_id_number, parse_phone
 
@@ -133,6 +136,47 @@ def reveal(*, actor: Any, person: Person, field: str, reason: str = "", request:
     return value
 
 
+class SearchThrottled(ValidationError):
+    """Too many exact searches by one user in the window (the views answer 429)."""
+
+
+def find_by_personal(
+    *, actor: Any, field: str, value: str, reason: str, request: Any = None
+) -> list[Person]:
+    """The people in the actor's scope whose ID number or phone is exactly ``value``.
+
+    An exact search confirms a guess of a full number, so it is a reveal: it needs
+    ``people.reveal_personal``, is limited per user (``FULIAN_EXACT_SEARCH_RATE``), and
+    writes an access-log row for each person found, or one for the search that found
+    nobody. The views take it by POST only, so the number is never in a URL or a log."""
+    if field not in pd.KINDS:
+        raise ValueError(field)
+    if not actor.has_perm("people.reveal_personal"):
+        raise PermissionDenied
+    limit, window = settings.FULIAN_EXACT_SEARCH_RATE
+    if user_over_limit(actor, "exact-search", limit=limit, window=window):
+        raise SearchThrottled(_("精确查找过于频繁，请稍后再试。"))
+    index = pd.index_of(field, value)
+    found = list(
+        Person.objects.for_user(actor)
+        .filter(**{f"{field}_index": index or "-"})
+        .select_related("org")
+        .order_by("org__path", "name", "pk")
+    )
+    for person in found:
+        log_access(user=actor, obj=person, field=f"search:{field}", reason=reason, request=request)
+    if not found:
+        log_access(
+            user=actor,
+            obj=None,
+            model=Person,
+            field=f"search:{field}",
+            reason=reason,
+            request=request,
+        )
+    return found
+
+
 # --- people ---------------------------------------------------------------------------------
 
 
@@ -156,7 +200,7 @@ def _check_person_fields(
             errors["phone"] = error.messages
     if errors or info is None:
         raise ValidationError(errors)
-    return info.number, number_phone, info.birth_date
+    return info.number, number_phone, birth_month(info.birth_date)  # type: ignore[return-value]
 
 
 @transaction.atomic
@@ -196,9 +240,16 @@ def create_person(
     person.id_number = number
     person.phone = phone_number
     person.refresh_search_text()
-    person.save()
+    with unique_or(lambda: _raced(actor, number)):
+        person.save()
     person.talent_tags.set(list(talent_tags))
     return person
+
+
+def _raced(actor: Any, number: str, exclude: Person | None = None) -> ValidationError:
+    """The duplicate error, for a person saved by someone else since the check."""
+    duplicate = find_duplicate(actor=actor, id_number=number, exclude=exclude)
+    return duplicate_error(duplicate or Duplicate(None, True))
 
 
 @transaction.atomic
@@ -235,7 +286,8 @@ def update_person(
     person.name, person.gender, person.ethnicity = name.strip(), gender, ethnicity
     person.education, person.political_status, person.sector = education, political_status, sector
     person.refresh_search_text()
-    person.save()
+    with unique_or(lambda: _raced(actor, number, exclude=person)):
+        person.save()
     if talent_tags is not None:
         person.talent_tags.set(list(talent_tags))
     return person

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/reveal/", views.person_reveal, name="reveal"),
+    path("find/", views.person_find, name="find"),
     path("<int:pk>/transfer/", views.person_transfer, name="transfer"),
     path("<int:pk>/positions/new/", views.position_add, name="position_add"),
     path("positions/<int:pk>/end/", views.position_end, name="position_end"),

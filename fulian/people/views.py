@@ -4,6 +4,7 @@ elections. Every fetch is scoped (out of scope is 404); writes go through servic
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from fulian.core import personal_data as pd
 from fulian.core.forms import add_service_errors
 from fulian.core.http import HtmxHttpRequest
+from fulian.core.params import parse_id, parse_int
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.orgs.models import Org
 from fulian.people import exports, forms, roster, services
@@ -63,8 +65,8 @@ def _scope_filter(request: HttpRequest) -> tuple[Org | None, Any]:
     """The org chosen with ``?org=`` (in scope), or the user's own org."""
     ref = request.GET.get("org", "")
     org = None
-    if ref.isdigit() and len(ref) < 10:
-        org = Org.objects.for_user(request.user).filter(pk=int(ref)).first()
+    if (org_id := parse_id(ref)) is not None:
+        org = Org.objects.for_user(request.user).filter(pk=org_id).first()
     return org or user_org(request.user), ref
 
 
@@ -78,23 +80,22 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
     people = Person.objects.for_user(request.user).select_related("org")
     if org is not None:
         people = people.in_subtree(org)
-    if query:
-        index = pd.index_of(pd.ID_NUMBER, query) if len(pd.normalise_id_number(query)) == 18 else ""
-        phone = (
-            pd.index_of(pd.PHONE, query)
-            if pd.normalise_phone(query).isdigit() and len(pd.normalise_phone(query)) == 11
-            else ""
-        )
-        if index:
-            people = people.filter(id_number_index=index)
-        elif phone:
-            people = people.filter(phone_index=phone)
-        else:
-            people = people.search(query)
+    # The search is by name (or pinyin initials) only: an exact search by a full ID number
+    # or phone confirms a guess, so it is a reveal (person_find, by POST).
+    looks_personal = query and re.fullmatch(r"[\d\sXx+\-]{7,}", query)
+    if query and not looks_personal:
+        people = people.search(query)
+    elif looks_personal:
+        people = people.none()
     page = Paginator(people.order_by("org__path", "name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "query": query, "org": org}
+    context = {
+        "page": page,
+        "query": "" if looks_personal else query,
+        "org": org,
+        "personal_query": bool(looks_personal),
+    }
     if request.htmx:
         return render(request, "people/person_list.html#results", context)
     return render(request, "people/person_list.html", context)
@@ -114,9 +115,33 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "past": [p for p in positions if not p.is_current(today)],
             "delegacies": person.delegacies.select_related("congress"),
             "reveal_form": forms.RevealForm(),
+            # Beside the masked number a viewer sees the age, not the birth month: month
+            # and mask together left a few hundred candidates for the full number.
+            "age": person.age_on(today),
             "can_reveal": request.user.has_perm("people.reveal_personal"),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("people.reveal_personal", raise_exception=True)
+def person_find(request: HttpRequest) -> HttpResponse:
+    """Exact search by a full ID number or phone: a reveal (permission, reason, per-user
+    limit, access-log row), by POST so that the number is in no URL and no request log."""
+    form = forms.FindForm(request.POST or None)
+    found = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = services.find_by_personal(
+                actor=request.user, request=request, **form.cleaned_data
+            )
+        except services.SearchThrottled as error:
+            form.add_error(None, error)
+            status = 429
+    response = render(request, "people/find.html", {"form": form, "found": found}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -264,7 +289,8 @@ def roster_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def terms_due(request: HttpRequest) -> HttpResponse:
     months_text = request.GET.get("months", "6")
-    months = int(months_text) if months_text.isdigit() and int(months_text) <= 60 else 6
+    months = parse_int(months_text, lo=0, hi=60)
+    months = 6 if months is None else months
     rows = services.terms_due(request.user, months=months)
     return render(request, "people/terms_due.html", {"rows": rows, "months": months})
 

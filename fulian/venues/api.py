@@ -12,9 +12,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from fulian.api.calls import call_service
+from fulian.api.throttles import PublicRateThrottle
 from fulian.core.scope import get_for_user_or_404, subtree_bounds
 from fulian.orgs.models import Org
 from fulian.venues import public, services
@@ -157,7 +157,12 @@ class StandardViewSet(
             venue_type=data["venue_type"],
             name=data["name"],
             threshold=data["threshold"],
-            items=[services.ItemSpec(i["label"], i["kind"], i["max_score"]) for i in data["items"]],
+            items=[
+                services.ItemSpec(
+                    i["label"], i["kind"], i.get("max_score", services.ItemSpec.max_score)
+                )
+                for i in data["items"]
+            ],
         )
 
 
@@ -264,7 +269,7 @@ class PublicVenueViewSet(viewsets.ViewSet):
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [PublicRateThrottle]
 
     @extend_schema(
         parameters=[

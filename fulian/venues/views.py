@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fulian.core.forms import add_service_errors
+from fulian.core.params import query_id, query_year
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.core.uploads import serve
 from fulian.orgs.models import Org
@@ -274,9 +275,9 @@ def standards(request: HttpRequest) -> HttpResponse:
 @permission_required("fulian.configure", raise_exception=True)
 def standard_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
-    base = request.GET.get("from", "")
-    if base.isdigit():
-        old = Standard.objects.for_user(request.user).filter(pk=int(base)).first()
+    base = query_id(request, "from")
+    if base is not None:
+        old = Standard.objects.for_user(request.user).filter(pk=base).first()
         if old is not None:
             initial = {
                 "venue_type": old.venue_type,
@@ -346,8 +347,7 @@ def below_standard(request: HttpRequest) -> HttpResponse:
 @require_safe
 def not_assessed(request: HttpRequest) -> HttpResponse:
     """Open venues without an assessment in a year (``?year=``, default this year)."""
-    text = request.GET.get("year", "")
-    year = int(text) if text.isdigit() and 1949 <= int(text) <= 2100 else timezone.localdate().year
+    year = query_year(request, lo=1949) or timezone.localdate().year
     qs = (
         Venue.objects.for_user(request.user)
         .filter(status=VenueStatus.OPEN)

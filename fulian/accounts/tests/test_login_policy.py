@@ -73,7 +73,7 @@ def test_the_lock_lasts_thirty_minutes(client, cast):
 def test_token_endpoint_refuses_locked_accounts(client, cast):
     url = "/api/v1/auth/token/"
     ok = client.post(url, {"username": cast.viewer.username, "password": PASSWORD})
-    assert ok.status_code == 200 and len(ok.json()["token"]) == 40
+    assert ok.status_code == 200 and len(ok.json()["token"]) == 64
     assert client.post(url, {"username": cast.viewer.username, "password": "x"}).status_code == 400
     for _ in range(5):
         client.post(url, {"username": cast.viewer.username, "password": "wrong"})

@@ -117,7 +117,7 @@ def test_token_endpoint_needs_the_code_once_enrolled(client, cast):
         response = client.post(
             url, {**credentials, "otp": totp.code_at(secret, totp.current_step())}
         )
-    assert response.status_code == 200 and len(response.json()["token"]) == 40
+    assert response.status_code == 200 and len(response.json()["token"]) == 64
 
 
 @pytest.mark.django_db

@@ -53,9 +53,23 @@ def test_production_settings_pass_check_deploy():
         SECRET_KEY=SECRET,
         FULIAN_PD_KEYS=KEYS,
         ALLOWED_HOSTS="fulian.example.org",
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "security." not in result.stdout + result.stderr
+
+
+def test_production_refuses_a_process_local_cache():
+    result = _manage(
+        "check",
+        "--deploy",
+        FULIAN_ENV="production",
+        SECRET_KEY=SECRET,
+        FULIAN_PD_KEYS=KEYS,
+        ALLOWED_HOSTS="fulian.example.org",
+    )
+    assert result.returncode != 0
+    assert "fulian.E001" in result.stdout + result.stderr
 
 
 def test_production_never_loads_demo_accounts(tmp_path):

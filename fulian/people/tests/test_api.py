@@ -123,18 +123,10 @@ def test_people_are_scoped_and_masked(client, cast, people):
 
 def test_people_filters(client, cast, people):
     client.force_login(cast.district_admin)
-    assert [
-        p["name"] for p in client.get(f"/api/v1/people/?id_number={id_for(3)}").json()["results"]
-    ] == ["张红霞"]
-    assert [
-        p["name"] for p in client.get("/api/v1/people/?phone=13800000002").json()["results"]
-    ] == ["李桂兰"]
     assert [p["name"] for p in client.get("/api/v1/people/?org=620502108").json()["results"]] == [
         "张红霞"
     ]
     assert [p["name"] for p in client.get("/api/v1/people/?q=zhx").json()["results"]] == ["张红霞"]
-    client.force_login(cast.town_a_admin)
-    assert client.get(f"/api/v1/people/?id_number={id_for(3)}").json()["count"] == 0
 
 
 def test_reveal_endpoint(client, cast, people):
