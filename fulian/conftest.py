@@ -62,6 +62,18 @@ def cjk_pdf() -> None:
 
 
 @pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """LibreOffice Calc (headless) to print a spreadsheet as a user would, and poppler's
+    pdfinfo/pdftotext to read the result."""
+    office = shutil.which("libreoffice") or shutil.which("soffice") or ""
+    _require_system_part(
+        bool(office) and bool(shutil.which("pdftotext")) and bool(shutil.which("pdfinfo")),
+        "LibreOffice and poppler (apt-get install libreoffice-calc poppler-utils)",
+    )
+    return office
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright. Skips without Chromium, unless REQUIRE_E2E=1."""
     _require_system_part(

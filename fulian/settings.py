@@ -8,6 +8,7 @@ use; production refuses to start without them.
 import datetime
 import json
 import secrets
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -127,6 +128,7 @@ MIDDLEWARE = [
     "fulian.accounts.middleware.TwoFactorRequiredMiddleware",
     "fulian.core.middleware.DenyByDefaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fulian.core.middleware.SavedMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -372,7 +374,11 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # The year pages and reports show unless the user picks another (the demo data is of 2023).
-FULIAN_DEFAULT_YEAR = env.int("FULIAN_DEFAULT_YEAR", default=datetime.date.today().year)
+# The year pages open on (core.periods.default_year); the clock year in the federation's zone.
+FULIAN_DEFAULT_YEAR = env.int(
+    "FULIAN_DEFAULT_YEAR",
+    default=datetime.datetime.now(zoneinfo.ZoneInfo(TIME_ZONE)).year,
+)
 # QR check-in: the link opens this long before a session, stays valid this long after its end,
 # and an arrival this late after the start is flagged.
 FULIAN_CHECKIN_OPENS_MINUTES = env.int("FULIAN_CHECKIN_OPENS_MINUTES", default=120)

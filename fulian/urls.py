@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from fulian.accounts import views as accounts_views
-from fulian.core import health
+from fulian.core import health, pwa
 from fulian.core import views as core_views
 
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
+    path("period/", core_views.set_period, name="set_period"),
     path("audit/", core_views.audit, name="audit"),
     path("audit/access/", core_views.access_log, name="access_log"),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
@@ -28,5 +32,6 @@ urlpatterns = [
     path("api/", include("fulian.api.urls")),
 ]
 
+handler403 = "fulian.core.views.forbidden"
 handler404 = "fulian.core.views.not_found"
 handler500 = "fulian.core.views.server_error"

@@ -10,11 +10,24 @@ Each app keeps its own ``locale/`` with two catalogues:
     python scripts/translations.py update [APP…]  # makemessages, fill zh_Hant, compile .mo
     python scripts/translations.py check          # complete, compiled, nothing left to extract
 
+``check`` also fails on text that extraction cannot see and on one text translated two
+ways:
+
+* a translation call on a variable (``_(label)``, ``{% translate name %}``): makemessages
+  never sees what the variable holds, so the label stays Simplified Chinese in every
+  language. Mark the strings where they are defined (``gettext_noop("汉族")``) and show
+  them with ``fulian.core.text.label`` (the one place that may translate a variable);
+* the same msgid (and context) with different English in two apps' catalogues: Django
+  merges the catalogues and only one wins, so the other app shows the wrong word. Give
+  the meanings contexts (``pgettext("role", "查看")``) or agree on one translation.
+
 ``update`` needs GNU gettext (xgettext, msgmerge); ``check`` needs it for the extraction step.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 import tempfile
@@ -83,6 +96,82 @@ def problems(lang: str, po_path: Path) -> list[str]:
     return found
 
 
+GETTEXT = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+CONTEXT_FIRST = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
+# The one function allowed to translate a variable (its strings are marked where defined).
+VARIABLE_OK = "# translations: variable"
+TEMPLATE_VARIABLE = re.compile(r"{%\s*(?:translate|trans)\s+(?![\"'])([^\s%]+)")
+
+
+def untranslatable(root: Path = ROOT) -> list[str]:
+    """Translation calls whose text extraction cannot see."""
+    found = []
+    for path in sorted((root / "fulian").rglob("*.py")):
+        if "migrations" in path.parts or "tests" in path.parts:
+            continue
+        source = path.read_text()
+        lines = source.splitlines()
+        calls = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)]
+        for node in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name not in GETTEXT or not node.args:
+                continue
+            args = node.args[1:] if name in CONTEXT_FIRST else node.args
+            if not args:
+                continue
+            text = args[0]
+            if isinstance(text, ast.Constant) and isinstance(text.value, str):
+                continue
+            if VARIABLE_OK in lines[node.lineno - 1]:
+                continue
+            found.append(
+                f"{path.relative_to(root)}:{node.lineno}: {name}() of a variable "
+                "(extraction cannot see it)"
+            )
+    for path in sorted((root / "fulian").glob("*/templates/**/*.html")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            for match in TEMPLATE_VARIABLE.finditer(line):
+                found.append(
+                    f"{path.relative_to(root)}:{number}: translate of a variable ({match.group(1)})"
+                )
+    return found
+
+
+def disagreements() -> list[str]:
+    """One msgid (and context) translated differently by two apps' English catalogues."""
+    seen: dict[tuple[str | None, str], dict[str, list[str]]] = {}
+    for app in APPS:
+        for lang, po_path in catalogues(app):
+            if lang != "en":
+                continue
+            for entry in polib.pofile(str(po_path)):
+                if entry.obsolete or not entry.msgstr:
+                    continue
+                key = (entry.msgctxt, entry.msgid)
+                seen.setdefault(key, {}).setdefault(entry.msgstr, []).append(app.name)
+    found = []
+    for (context, msgid), versions in sorted(seen.items(), key=lambda kv: kv[0][1]):
+        if len(versions) > 1:
+            where = "; ".join(f"{t!r} ({', '.join(a)})" for t, a in sorted(versions.items()))
+            label = f"{context}|{msgid}" if context else msgid
+            found.append(f"en: {label!r} is translated two ways: {where}")
+    return found
+
+
 def main(command: str, only: list[str]) -> int:
     apps = [a for a in APPS if not only or a.name in only]
     if command == "update":
@@ -109,6 +198,8 @@ def main(command: str, only: list[str]) -> int:
                         f"{po_path.relative_to(ROOT)}: new strings to extract (run update)"
                     )
                 found += problems(lang, po_path)
+        found += untranslatable()
+        found += disagreements()
         for line in found:
             print(line)
         print(f"translations: {len(found)} problem(s)")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fulian.core.scope import ScopedQuerySet
 
@@ -15,8 +16,8 @@ from fulian.core.scope import ScopedQuerySet
 class Role(models.TextChoices):
     DISTRICT_ADMIN = "district_admin", _("区妇联管理员")
     ORG_ADMIN = "org_admin", _("组织管理员")
-    EDITOR = "editor", _("编辑")
-    VIEWER = "viewer", _("查看")
+    EDITOR = "editor", pgettext_lazy("role", "编辑")
+    VIEWER = "viewer", pgettext_lazy("role", "查看")
 
 
 # Higher ranks include everything the lower ones may do.

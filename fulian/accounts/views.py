@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from fulian.accounts import totp
 from fulian.accounts.forms import CodeForm, UserForm
@@ -31,6 +32,7 @@ from fulian.accounts.services import (
     update_user,
     user_tokens,
 )
+from fulian.core.confirm import confirm_page
 from fulian.core.forms import add_service_errors
 from fulian.core.ratelimit import login_throttled, record_login_failure
 from fulian.core.scope import get_for_user_or_404
@@ -190,10 +192,22 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("fulian.manage_users", raise_exception=True)
 def user_reset_totp(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_for_user_or_404(User.objects, request.user, pk=pk)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            title=_("重置动态口令"),
+            subject=user.get_username(),
+            lost=[
+                _("该账号绑定的验证器失效，原来的动态口令不能再登录"),
+                _("该账号下次登录时须重新绑定验证器"),
+            ],
+            button=_("重置动态口令"),
+            cancel_url=reverse("accounts:user_edit", args=[user.pk]),
+        )
     reset_totp(actor=request.user, user=user)
     messages.success(request, _("已重置该账号的动态口令。"))
     return redirect("accounts:user_edit", pk=user.pk)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -28,6 +27,7 @@ from fulian.building.models import (
     Urging,
     UrgingMethod,
 )
+from fulian.core import periods
 from fulian.core.scope import get_for_user_or_404, subtree_bounds, user_org
 from fulian.orgs.models import Org
 
@@ -317,7 +317,7 @@ class VisitViewSet(
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**super().get_serializer_context(), "today": periods.today()}
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
@@ -379,7 +379,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**super().get_serializer_context(), "today": periods.today()}
 
     def create(self, request: Request) -> Response:
         data = ItemInput(data=request.data)

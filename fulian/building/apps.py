@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from fulian.core import periods
 
 
 class BuildingConfig(AppConfig):
@@ -23,16 +27,30 @@ class BuildingConfig(AppConfig):
 
         for model in (Unit, Urging, GuidanceVisit, Finding, RectificationItem, Evidence):
             auditlog.register(model)
-        registry.nav_item("strong", _("应建未建单位"), "building:units", order=20)
-        registry.nav_item("strong", _("指导督察"), "building:visits", order=30)
+        registry.nav_item("strong", _("应建未建单位"), "building:units", order=20, grassroots=False)
+        registry.nav_item("strong", _("指导督察"), "building:visits", order=30, grassroots=False)
         registry.nav_item("strong", _("逾期整改"), "building:overdue", order=35)
+        registry.home_action(
+            _("待我整改"),
+            "building:items",
+            icon="clipboard-check",
+            order=30,
+            query="todo=on",
+            count=my_open_items,
+        )
         registry.org_section(
             _("组织建设"), "building/org_section.html", org_section_context, order=20
         )
 
 
+def my_open_items(request: Any) -> int:
+    """Rectification items the user's own side still has to finish."""
+    from fulian.building.models import RectificationItem
+
+    return RectificationItem.objects.for_user(request.user).todo_for(request.user).count()
+
+
 def org_section_context(request, org):  # type: ignore[no-untyped-def]
-    import datetime
 
     from fulian.building.models import PENDING_UNIT_STATUSES, GuidanceVisit, RectificationItem, Unit
 
@@ -44,6 +62,6 @@ def org_section_context(request, org):  # type: ignore[no-untyped-def]
         "open_items": items.exclude(status="verified").count(),
         "overdue_items": items.overdue().count(),
         "visits_received": GuidanceVisit.objects.filter(
-            visited=org, date__year=datetime.date.today().year
+            visited=org, date__year=periods.current_period(request).start.year
         ).count(),
     }

@@ -132,3 +132,4 @@ class ItemFilterForm(forms.Form):
         label=_("状态"), required=False, choices=[("", _("全部")), *ItemStatus.choices]
     )
     overdue = forms.BooleanField(label=_("仅看逾期"), required=False)
+    todo = forms.BooleanField(label=_("仅看待我整改"), required=False)

@@ -13,13 +13,14 @@ from fulian.building.models import (
     Unit,
     UnitStatus,
 )
+from fulian.core import periods
 from fulian.core.indicators import indicator
 from fulian.orgs.models import NEW_SECTOR_KINDS, Org
 
 
 def _as_of(year: int) -> datetime.date:
     """Year end, or today for the current year."""
-    return min(datetime.date(year, 12, 31), datetime.date.today())
+    return min(datetime.date(year, 12, 31), periods.today())
 
 
 @indicator(

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core import periods
 from fulian.core.audit import OrgAuditMixin
 from fulian.core.models import StatusHistory
 from fulian.core.scope import ScopedQuerySet, subtree_bounds, user_org
@@ -294,8 +294,16 @@ class RectificationQuerySet(models.QuerySet["RectificationItem"]):
         return self.filter(org__path__range=subtree_bounds(org.path))
 
     def overdue(self, today: datetime.date | None = None) -> RectificationQuerySet:
-        today = today or timezone.localdate()
+        today = today or periods.today()
         return self.filter(status__in=UNFINISHED_STATUSES, deadline__lt=today)
+
+    def todo_for(self, user: Any) -> RectificationQuerySet:
+        """Unfinished items the user's own org must put right: not those of the orgs below
+        it (theirs to do) nor those it visited and waits to verify."""
+        org_id = getattr(user, "org_id", None)
+        if org_id is None:
+            return self.none()
+        return self.filter(org_id=org_id, status__in=UNFINISHED_STATUSES)
 
 
 class RectificationItem(OrgAuditMixin, models.Model):
@@ -345,7 +353,7 @@ class RectificationItem(OrgAuditMixin, models.Model):
         return self.what
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or periods.today()
         return self.status in UNFINISHED_STATUSES and self.deadline < today
 
 
@@ -365,7 +373,7 @@ def evidence_path(instance: Any, filename: str) -> str:
 
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     suffix = suffix if suffix.isalnum() and len(suffix) <= 5 else "bin"
-    return f"building/evidence/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+    return f"building/evidence/{periods.today():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
 
 
 class Evidence(models.Model):

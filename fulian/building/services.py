@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
@@ -28,7 +27,7 @@ from fulian.building.models import (
     is_owner_side,
 )
 from fulian.building.spreadsheets import UnitPlan, parse_units
-from fulian.core import workflow
+from fulian.core import periods, workflow
 from fulian.core.integrity import unique_or
 from fulian.core.uploads import check_upload, safe_name
 from fulian.orgs import services as org_services
@@ -140,7 +139,7 @@ def urge_unit(
     """Record one urging (督促) of a unit; the unit becomes (or stays) "urged"."""
     _require(actor, "fulian.edit", unit.org)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if date > timezone.localdate():
+    if date > periods.today():
         raise ValidationError({"date": _("督促日期不能晚于今天。")})
     workflow.move(unit, UnitStatus.URGED, actor=actor, note=promise)
     return Urging.objects.create(
@@ -288,7 +287,7 @@ def create_visit(
             raise ValidationError({"visited": _("被督导组织须在督导组织之下。")})
     if not subject.strip():
         raise ValidationError({"subject": _("请填写主题。")})
-    if date > timezone.localdate():
+    if date > periods.today():
         raise ValidationError({"date": _("督导日期不能晚于今天。")})
     visit = GuidanceVisit.objects.create(
         org=org,
@@ -372,7 +371,7 @@ def move_item(
         raise ValidationError(_("请先上传整改材料，再标记为已完成。"))
     if to == ItemStatus.REOPENED and not note.strip():
         raise ValidationError({"note": _("退回重改须说明理由。")})
-    on = on or timezone.localdate()
+    on = on or periods.today()
     if to == ItemStatus.DONE:
         item.done_on = on
     elif to == ItemStatus.VERIFIED:

@@ -25,8 +25,16 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
 from fulian.building.models import Unit, UnitKind, UnitStatus
+from fulian.core import exports
 from fulian.core.scope import subtree_bounds, user_org
-from fulian.core.spreadsheets import RowError, compact_text, number_text, read_rows
+from fulian.core.spreadsheets import (
+    RowError,
+    body_rows,
+    compact_text,
+    find_header,
+    number_text,
+    read_rows,
+)
 from fulian.orgs.models import DIVISION_KINDS, Org
 
 COLUMNS = ["单位名称", "统一社会信用代码", "单位类型", "所属区域代码", "女职工（成员）人数"]
@@ -245,13 +253,14 @@ def parse_units(data: bytes, *, actor: Any = None) -> UnitPlan:
     if not rows or all(all(is_blank(c) for c in r) for r in rows):
         plan.errors.append(RowError(1, _("表头"), _("文件是空的。")))
         return plan
-    header = [_header_key(v) for v in rows[0]]
-    if header[: len(COLUMNS)] != [_header_key(c) for c in COLUMNS]:
+    wanted = [_header_key(c) for c in COLUMNS]
+    start = find_header(rows, lambda r: [_header_key(v) for v in r][: len(COLUMNS)] == wanted)
+    if start is None:
         plan.errors.append(
             RowError(1, _("表头"), _("表头应依次为：%(cols)s。") % {"cols": "、".join(COLUMNS)})
         )
         return plan
-    body = rows[1:]
+    body = body_rows(rows, start)
     if len(body) > MAX_ROWS:
         plan.errors.append(RowError(1, _("表头"), _("一次最多导入%(n)d行。") % {"n": MAX_ROWS}))
         return plan
@@ -259,7 +268,7 @@ def parse_units(data: bytes, *, actor: Any = None) -> UnitPlan:
     kinds = _kinds()
     by_code: dict[str, int] = {}
     by_name: dict[tuple[int, str], int] = {}
-    for number, raw in enumerate(body, start=2):
+    for number, raw in body:
         cells = (list(raw) + [None] * len(COLUMNS))[: len(COLUMNS)]
         if all(is_blank(c) for c in cells):
             continue  # blank rows anywhere are skipped
@@ -416,29 +425,23 @@ def template_workbook() -> bytes:
     return out.getvalue()
 
 
-def export_workbook(units: Iterable[Unit]) -> bytes:
+def export_workbook(units: Iterable[Unit], *, org: Any = None) -> bytes:
     """The units in the template's columns, then area name and status (labels in
-    Simplified Chinese, the template's own words, so the file imports back)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
+    Simplified Chinese, the template's own words, so the file imports back), printable,
+    with the total of women."""
     with translation.override("zh-hans"):
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("应建单位")
-        for i, width in enumerate(WIDTHS):
-            ws.column_dimensions["ABCDEFG"[i]].width = width
-        bold = Font(bold=True)
-        header = []
-        for title in EXPORT_COLUMNS:
-            cell = WriteOnlyCell(ws, value=title)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
         kinds = dict(UnitKind.choices)
         statuses = dict(UnitStatus.choices)
-        for unit in units:
-            ws.append(
+        book = exports.new_book()
+        exports.add_table(
+            book,
+            sheet="应建单位",
+            title=exports.title(org, "应建未建单位名单"),
+            columns=[
+                exports.Column(c, exports.INT, total=True) if c == COLUMNS[4] else exports.Column(c)
+                for c in EXPORT_COLUMNS
+            ],
+            rows=(
                 [
                     unit.name,
                     unit.credit_code or "",
@@ -448,7 +451,7 @@ def export_workbook(units: Iterable[Unit]) -> bytes:
                     unit.org.name,
                     str(statuses.get(unit.status, unit.status)),
                 ]
-            )
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+                for unit in units
+            ),
+        )
+        return exports.to_bytes(book)

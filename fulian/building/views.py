@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -46,6 +46,8 @@ from fulian.building.models import (
     UnitKind,
     is_owner_side,
 )
+from fulian.core import exports, periods
+from fulian.core.confirm import confirm_page
 from fulian.core.forms import add_service_errors
 from fulian.core.params import parse_year
 from fulian.core.scope import get_for_user_or_404, subtree_bounds, user_org
@@ -147,22 +149,19 @@ IMPORT_DIR = "building_imports"
 SESSION_KEY = "building_unit_import"
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=spreadsheets.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_safe
 def units_export(request: HttpRequest) -> HttpResponse:
     """The register as filtered on the page (every page of it), in the template's columns."""
     _form, qs = filtered_units(request)
-    return _xlsx(spreadsheets.export_workbook(qs), "units.xlsx")
+    org = user_org(request.user)
+    return exports.xlsx_response(
+        spreadsheets.export_workbook(qs, org=org), exports.filename(org, "应建未建单位名单")
+    )
 
 
 @require_safe
 def units_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(spreadsheets.template_workbook(), "units-template.xlsx")
+    return exports.xlsx_response(spreadsheets.template_workbook(), "应建单位登记表模板.xlsx")
 
 
 def _import_path(token: str) -> Path:
@@ -260,7 +259,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "urgings": unit.urgings.select_related("by_org", "by_user"),
             "history": unit.history.select_related("actor"),
-            "urge_form": UrgeForm(initial={"date": timezone.localdate()}),
+            "urge_form": UrgeForm(initial={"date": periods.today()}),
             "can_act": request.user.has_perm("fulian.edit"),
         },
     )
@@ -295,7 +294,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("fulian.edit", raise_exception=True)
 def unit_urge(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
-    form = UrgeForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = UrgeForm(request.POST or None, initial={"date": periods.today()})
     if (
         request.method == "POST"
         and form.is_valid()
@@ -314,7 +313,7 @@ def unit_urge(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_found(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     initial = {
-        "on": timezone.localdate(),
+        "on": periods.today(),
         "name": _("%(unit)s妇联") % {"unit": unit.name},
         "parent": unit.org,
     }
@@ -347,10 +346,22 @@ def unit_exempt(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "building/form.html", {"form": form, "title": _("免建"), "unit": unit})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("fulian.edit", raise_exception=True)
 def unit_lift(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            title=_("取消免建"),
+            subject=unit.name,
+            lost=[
+                _("免建理由“%(r)s”将被清除") % {"r": unit.exempt_reason or "—"},
+                _("该单位重新列入应建未建名单，需要继续督促"),
+            ],
+            button=_("取消免建"),
+            cancel_url=reverse("building:unit", args=[unit.pk]),
+        )
     try:
         services.lift_exemption(actor=request.user, unit=unit)
     except ValidationError as error:
@@ -383,9 +394,7 @@ def visits(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("fulian.edit", raise_exception=True)
 def visit_create(request: HttpRequest) -> HttpResponse:
-    form = VisitForm(
-        request.POST or None, actor=request.user, initial={"date": timezone.localdate()}
-    )
+    form = VisitForm(request.POST or None, actor=request.user, initial={"date": periods.today()})
     actor_org = user_org(request.user)
     assert actor_org is not None  # the permission needs an org
     if request.method == "POST" and form.is_valid():
@@ -429,7 +438,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "findings": findings,
             "can_raise": can_raise,
             "finding_form": FindingForm(),
-            "today": timezone.localdate(),
+            "today": periods.today(),
         },
     )
 
@@ -444,6 +453,8 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.add_finding(actor=request.user, visit=visit, text=form.cleaned_data["text"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("building:visit", pk=visit.pk)
 
 
@@ -495,6 +506,8 @@ def items(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         if form.cleaned_data["status"]:
             qs = qs.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["todo"]:
+            qs = qs.todo_for(request.user)
         overdue_only = form.cleaned_data["overdue"]
     if overdue_only:
         qs = qs.overdue()
@@ -525,7 +538,7 @@ def _flag(user: Any, rows: Any) -> None:
     """Mark each item as the user's to fix (owner side) and/or to check (visitor side)."""
     root = user_org(user)
     low, high = subtree_bounds(root.path) if root else ("", "")
-    today = timezone.localdate()
+    today = periods.today()
     for item in rows:
         item.mine_to_fix = low <= item.org.path <= high
         item.mine_to_check = low <= item.visit.org.path <= high and not item.org.contains(root)

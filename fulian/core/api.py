@@ -1,5 +1,3 @@
-import datetime
-
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -9,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fulian.core import periods
 from fulian.core.indicators import evaluate
 from fulian.core.params import parse_id, parse_year
 from fulian.core.scope import user_org
@@ -40,7 +39,7 @@ class IndicatorsView(APIView):
             org = user_org(request.user)
         if org is None:
             raise Http404
-        year_text = request.query_params.get("year", str(datetime.date.today().year))
+        year_text = request.query_params.get("year", str(periods.default_year()))
         year = parse_year(year_text, lo=1949)
         if year is None:
             raise ValidationError({"year": [_("年份无效。")]})

@@ -21,3 +21,4 @@ class CoreConfig(AppConfig):
             post_save.connect(
                 audit_chain.entry_saved, sender=model, dispatch_uid=f"audit_chain.{model.__name__}"
             )
+        registry.offline_page("home", _("首页"))

@@ -29,6 +29,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Model
+from django.utils import timezone
 
+from fulian.core import periods
 from fulian.core import personal_data as pd
 
 FORMAT = 1
@@ -196,7 +199,7 @@ def key_ids_in_use() -> list[str]:
 
 
 def default_name() -> str:
-    return datetime.datetime.now().strftime("fulian-backup-%Y%m%d-%H%M%S.tar.gz")
+    return timezone.localtime(periods.now()).strftime("fulian-backup-%Y%m%d-%H%M%S.tar.gz")
 
 
 def _vendor() -> str:
@@ -286,7 +289,7 @@ def create(output: Path, *, years: list[int] | None = None) -> dict[str, Any]:
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = (
                 len(data),
-                int(datetime.datetime.now().timestamp()),
+                int(time.time()),
                 0o600,
             )
             tar.addfile(info, io.BytesIO(data))

@@ -28,6 +28,11 @@ def _same_submitter(found: Any, actor: Any) -> Any:
     return found
 
 
+def _every_row(model: Any) -> Any:
+    """Every row, those in the recycle bin too: a deleted record still holds its key."""
+    return getattr(model, "all_objects", model._default_manager)
+
+
 def existing(model: Any, key: Any, actor: Any) -> tuple[uuid.UUID | None, Any]:
     """(the key as a UUID, the record this submission already created, or None)."""
     if key is None or key == "":
@@ -36,7 +41,7 @@ def existing(model: Any, key: Any, actor: Any) -> tuple[uuid.UUID | None, Any]:
         key = uuid.UUID(str(key))
     except ValueError:
         raise ValidationError({"idempotency_key": _("提交编号无效。")}) from None
-    found = model.objects.filter(idempotency_key=key).first()
+    found = _every_row(model).filter(idempotency_key=key).first()
     return key, (None if found is None else _same_submitter(found, actor))
 
 
@@ -48,5 +53,5 @@ def save_new(obj: Any, key: uuid.UUID | None, actor: Any) -> tuple[Any, bool]:
     except IntegrityError:
         if key is None:
             raise
-        return _same_submitter(type(obj).objects.get(idempotency_key=key), actor), False
+        return _same_submitter(_every_row(type(obj)).get(idempotency_key=key), actor), False
     return obj, True

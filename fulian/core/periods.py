@@ -18,6 +18,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -189,3 +190,67 @@ def _shift_year(day: datetime.date, years: int) -> datetime.date:
 
 def _aware(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# --- the current period of a request ---------------------------------------------------------
+
+SESSION_KEY = "fulian_period"
+
+
+def current_period(request: Any) -> Period:
+    """The period the user is looking at, the same on every page: the one they chose in the
+    header (kept in the session), else the year of :func:`default_year`. A page's own
+    ``?year=`` or ``?period=`` wins for that page only (links that name a year keep working).
+    """
+    for name in ("period", "year"):
+        text = getattr(request, "GET", {}).get(name, "")
+        if text:
+            try:
+                return Period.parse(text)
+            except ValidationError:
+                pass
+    cached = getattr(request, "_fulian_period", None)
+    if cached is not None:
+        return cached
+    period = None
+    session = getattr(request, "session", None)
+    text = session.get(SESSION_KEY, "") if session is not None else ""
+    if text:
+        try:
+            period = Period.parse(text)
+        except ValidationError:
+            period = None
+    if period is None:
+        period = Period.year(default_year())
+    request._fulian_period = period
+    return period
+
+
+def set_current_period(request: Any, text: str) -> Period:
+    """Remember the user's choice (``2023``, ``2023H1``, ``2023Q3``, ``2023-07``)."""
+    period = Period.parse(text)
+    request.session[SESSION_KEY] = period.code
+    request._fulian_period = period
+    return period
+
+
+def reference_day(period: Period) -> datetime.date:
+    """The day to judge "ended", "current" or "overdue" by when looking at ``period``: its
+    last day, or today while the period is still running."""
+    return min(period.end, today())
+
+
+def choices(around: int | None = None) -> list[Period]:
+    """The periods the header offers: each year from 2019 to next year, newest first, with
+    the halves and quarters of the year around ``around``."""
+    top = max(default_year(), today().year) + 1
+    years = [Period.year(y) for y in range(top, 2018, -1)]
+    if around is None:
+        return years
+    out: list[Period] = []
+    for p in years:
+        out.append(p)
+        if p.start.year == around:
+            out += [Period.half(around, 1), Period.half(around, 2)]
+            out += [Period.quarter(around, q) for q in range(1, 5)]
+    return out

@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
+from fulian.core.errors import error_page
 from fulian.core.http import client_ip
 
 
@@ -59,7 +59,7 @@ def limit_posts(scope: str, *, limit: int, window: int) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method == "POST" and over_limit(request, scope, limit=limit, window=window):
-                return render(request, "core/too_many.html", status=429)
+                return error_page(request, 429)
             return view(request, *args, **kwargs)
 
         return wrapped

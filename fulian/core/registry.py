@@ -1,6 +1,12 @@
 """Places where apps plug into the shared shell without editing it.
 
-* ``nav_item``: a link in the top navigation, under one of the pillars.
+* ``nav_item``: a link in the top navigation, under one of the pillars. ``grassroots=False``
+  hides it from users of a village, community or unit (supervision and configuration pages
+  they have no use for).
+* ``home_action``: a big button at the top of the home page, one tap from opening the app
+  (record an activity, my rectification items…), with an optional count.
+* ``offline_page``: a page the service worker keeps for use without a signal (the home
+  page, the phone forms); its form should post through ``static/fulian/outbox.js``.
 * ``org_section``: a section of the org page (its people, its records…).
 
 Apps register in ``AppConfig.ready``.
@@ -23,6 +29,10 @@ PILLARS: dict[str, Any] = {
 }
 
 
+# Orgs whose users supervise others; everyone else works at the grassroots.
+SUPERVISING_KINDS = frozenset({"province", "city", "district", "street", "town"})
+
+
 @dataclass(frozen=True)
 class NavItem:
     pillar: str
@@ -30,6 +40,18 @@ class NavItem:
     url_name: str
     order: int
     perm: str
+    grassroots: bool = True
+
+
+@dataclass(frozen=True)
+class HomeAction:
+    label: Any
+    url_name: str
+    icon: str  # a Bootstrap Icons name: "pencil-square"
+    order: int
+    perm: str
+    query: str = ""
+    count: Callable[[Any], int | None] | None = None  # count(request): a badge when > 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +68,8 @@ class OrgSection:
 @dataclass
 class _Registry:
     nav: list[NavItem] = field(default_factory=list)
+    home_actions: list[HomeAction] = field(default_factory=list)
+    offline_pages: list[tuple[str, Any]] = field(default_factory=list)  # (URL name, label)
     org_sections: list[OrgSection] = field(default_factory=list)
 
 
@@ -53,14 +77,46 @@ registry = _Registry()
 
 
 def nav_item(
-    pillar: str, label: Any, url_name: str, *, order: int = 50, perm: str = "fulian.view"
+    pillar: str,
+    label: Any,
+    url_name: str,
+    *,
+    order: int = 50,
+    perm: str = "fulian.view",
+    grassroots: bool = True,
 ) -> None:
     if pillar not in PILLARS:
         raise ValueError(f"unknown pillar {pillar!r}")
     if any(item.url_name == url_name for item in registry.nav):
         return
-    registry.nav.append(NavItem(pillar, label, url_name, order, perm))
+    registry.nav.append(NavItem(pillar, label, url_name, order, perm, grassroots))
     registry.nav.sort(key=lambda item: (item.order, str(item.url_name)))
+
+
+def home_action(
+    label: Any,
+    url_name: str,
+    *,
+    icon: str,
+    order: int = 50,
+    perm: str = "fulian.view",
+    query: str = "",
+    count: Callable[[Any], int | None] | None = None,
+) -> None:
+    if any(a.url_name == url_name and a.query == query for a in registry.home_actions):
+        return
+    registry.home_actions.append(HomeAction(label, url_name, icon, order, perm, query, count))
+    registry.home_actions.sort(key=lambda a: a.order)
+
+
+def offline_page(url_name: str, label: Any) -> None:
+    if all(name != url_name for name, _label in registry.offline_pages):
+        registry.offline_pages.append((url_name, label))
+
+
+def at_grassroots(user: Any) -> bool:
+    org = getattr(user, "org", None)
+    return org is not None and org.kind not in SUPERVISING_KINDS
 
 
 def org_section(
@@ -80,8 +136,23 @@ def org_section(
 def nav_for(user: Any) -> list[tuple[str, Any, list[NavItem]]]:
     """The navigation a user sees: pillars in order, each with the items they may open."""
     menus = []
+    grassroots = at_grassroots(user)
     for key, label in PILLARS.items():
-        items = [i for i in registry.nav if i.pillar == key and user.has_perm(i.perm)]
+        items = [
+            i
+            for i in registry.nav
+            if i.pillar == key and user.has_perm(i.perm) and (i.grassroots or not grassroots)
+        ]
         if items:
             menus.append((key, label, items))
     return menus
+
+
+def home_actions_for(request: Any) -> list[tuple[HomeAction, int | None]]:
+    """The home page's buttons the user may use, each with its count (or None)."""
+    user = request.user
+    return [
+        (a, a.count(request) if a.count is not None else None)
+        for a in registry.home_actions
+        if user.has_perm(a.perm)
+    ]

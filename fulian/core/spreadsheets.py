@@ -11,6 +11,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fulian.core.text import to_simplified
+
+TOTAL_LABEL = "合计"  # the last row of an export (core.exports)
 
 
 @dataclass
@@ -129,6 +132,29 @@ def read_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[list[Any]]:
         return [list(r) for r in sheet.to_python(skip_empty_area=False)]
     except Exception as exc:  # calamine raises its own error types for broken files
         raise ValidationError(_("无法读取文件，请上传 .xlsx 格式的表格。")) from exc
+
+
+HEADER_SEARCH_ROWS = 5
+
+
+def find_header(rows: list[list[Any]], is_header: Callable[[list[Any]], bool]) -> int | None:
+    """The index of the header row: the first row, or one below a title (an export made by
+    ``core.exports`` has its title and a date line above the header)."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if is_header(row):
+            return index
+    return None
+
+
+def body_rows(rows: list[list[Any]], header: int) -> list[tuple[int, list[Any]]]:
+    """The rows under the header with their sheet row numbers (1-based), without the
+    export's closing 合计 row."""
+    body = [(number, row) for number, row in enumerate(rows[header + 1 :], start=header + 2)]
+    while body and all(number_text(c).strip() == "" for c in body[-1][1]):
+        body.pop()
+    if body and compact_text(body[-1][1][0] if body[-1][1] else "") == TOTAL_LABEL:
+        body.pop()
+    return body
 
 
 def number_text(value: Any) -> str:

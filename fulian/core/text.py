@@ -1,8 +1,12 @@
-"""Chinese text helpers: Simplified/Traditional conversion and pinyin initials."""
+"""Chinese text helpers: Simplified/Traditional conversion, pinyin initials, and stored
+labels in the reader's language."""
 
 from functools import cache
+from typing import Any
 
 import opencc
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from pypinyin import Style, lazy_pinyin
 
 
@@ -34,3 +38,34 @@ def search_key(text: str) -> str:
 def normalise_query(query: str) -> str:
     # No text holds a NUL, and PostgreSQL refuses one in a parameter (a 500 on ?q=%00).
     return to_simplified(query.replace("\x00", "").strip()).lower()
+
+
+def script(text: Any) -> str:
+    """Stored (Simplified) text in the reader's script: Traditional under zh-hant."""
+    value = "" if text is None else str(text)
+    if (get_language() or "").lower() == "zh-hant":
+        return to_traditional(value)
+    return value
+
+
+def label(text: Any) -> str:
+    """A label held in a variable or a row (an ethnic group, an age band, an activity kind,
+    a campaign…) in the reader's language. Fulian's own labels are marked for extraction
+    where they are defined (``gettext_noop("汉族")``), so the catalogue has them; a name the
+    district typed is shown as stored, in the reader's script. The one place that may
+    translate a variable (``scripts/translations.py check`` refuses any other)."""
+    value = "" if text is None else str(text)
+    translated = gettext(value) if value else value  # translations: variable
+    return translated if translated != value else script(value)
+
+
+lazy_label = lazy(label, str)
+
+
+def _format(template: Any, **names: Any) -> str:
+    return str(template) % {k: label(v) for k, v in names.items()}
+
+
+# ``lazy_format(_("“%(name)s”活动次数"), name=campaign_name)``: formatted when shown, in
+# the reader's language (``_("…") % {…}`` at import time would fix the language forever).
+lazy_format = lazy(_format, str)

@@ -3,34 +3,36 @@ from __future__ import annotations
 import datetime
 
 from auditlog.models import LogEntry
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from fulian.accounts.models import User
+from fulian.core import periods
+from fulian.core.audit import readable_changes
+from fulian.core.errors import error_page
 from fulian.core.indicators import evaluate
 from fulian.core.models import AccessLog
-from fulian.core.params import parse_date, parse_id, parse_year, query_id
-from fulian.core.registry import PILLARS
+from fulian.core.params import parse_date, parse_id, query_id
+from fulian.core.registry import PILLARS, home_actions_for
 from fulian.core.scope import subtree_bounds, user_org
 from fulian.orgs.models import Org, OrgKind
-
-
-def _year(value: str | None) -> int:
-    return parse_year(value, lo=2000) or int(settings.FULIAN_DEFAULT_YEAR)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The user's workspace: their org, what its subtree holds, and the year's indicators."""
     org = user_org(request.user)
-    year = _year(request.GET.get("year"))
+    year = periods.current_period(request).start.year
     if org is None:
         return render(request, "core/home.html", {"org": None})
     counts = dict(
@@ -49,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "org": org,
             "year": year,
-            "years": range(int(settings.FULIAN_DEFAULT_YEAR) + 1, 2019, -1),
+            "actions": home_actions_for(request),
             "by_kind": by_kind,
             "chart": {"labels": [k for k, _ in by_kind], "values": [n for _, n in by_kind]},
             "pillars": pillars,
@@ -57,18 +59,51 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- error pages (handler403/404/500 in urls.py; 429 from core.ratelimit) ---------------------
+
+
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return error_page(request, 403)
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """404: JSON under /api/ (also for URLs no route matches), the usual page elsewhere."""
-    if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": _("未找到。")}, status=404)
-    return defaults.page_not_found(request, exception)
+    """404: JSON under /api/ (also for URLs no route matches), the Chinese page elsewhere."""
+    return error_page(request, 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500: JSON under /api/, the standalone Chinese page (``500.html``) elsewhere."""
-    if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": _("服务器出错了，已记录。请稍后再试。")}, status=500)
-    return defaults.server_error(request)
+    """500 with the menu when the shell can still render; a bare Chinese page when even that
+    fails (the database may be what broke)."""
+    try:
+        return error_page(request, 500)
+    except Exception:
+        return defaults.server_error(request)
+
+
+@require_POST
+def set_period(request: HttpRequest) -> HttpResponse:
+    """The header's period switch: remember the choice for every page, then go back."""
+    try:
+        period = periods.set_current_period(request, request.POST.get("period", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("当前期间已切换为%(label)s。") % {"label": period.label})
+    return redirect(_safe_next(request))
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        # A page's own ?year= would hide the new choice: drop it.
+        path, _sep, query = target.partition("?")
+        kept = [
+            kv for kv in query.split("&") if kv and kv.split("=", 1)[0] not in ("year", "period")
+        ]
+        return path + ("?" + "&".join(kept) if kept else "")
+    return reverse("home")
 
 
 @require_safe
@@ -106,6 +141,8 @@ def audit(request: HttpRequest) -> HttpResponse:
     if until:
         entries = entries.filter(timestamp__date__lte=until)
     page = Paginator(entries.order_by("-timestamp", "-pk"), 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.readable = readable_changes(entry)
     return render(
         request,
         "core/audit.html",

@@ -396,7 +396,7 @@ class Project(OrgAuditMixin, models.Model):
     objects = ProjectQuerySet.as_manager()
 
     workflow = Workflow(
-        noun=_("项目"),
+        noun=_("服务项目"),
         states=ProjectStatus,
         history="duty.ProjectHistory",
         subject="project",
@@ -452,7 +452,7 @@ class Claim(models.Model):
     active claims each hold a distinct slot (1 … the org's limit, "一人一事")."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="claims"
+        Project, verbose_name=_("服务项目"), on_delete=models.CASCADE, related_name="claims"
     )
     person = models.ForeignKey(
         "people.Person", verbose_name=_("认领执委"), on_delete=models.PROTECT,

@@ -3,6 +3,8 @@ from typing import Any
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core import periods
+
 
 class EventsConfig(AppConfig):
     name = "fulian.events"
@@ -29,21 +31,28 @@ class EventsConfig(AppConfig):
         registry.nav_item("action", _("活动"), "events:list", order=10)
         registry.nav_item("action", _("活动日历"), "events:calendar", order=11)
         registry.nav_item("action", _("活动品牌"), "events:campaigns", order=12)
+        registry.home_action(
+            _("记录活动"), "events:record", icon="pencil-square", order=10, perm="fulian.edit"
+        )
+        registry.home_action(_("活动"), "events:list", icon="calendar-event", order=20)
+        registry.offline_page("events:record", _("记录活动"))
         registry.nav_item(
             "action", _("快速记录活动"), "events:record", order=13, perm="fulian.edit"
         )
         registry.nav_item(
             "reports", _("活动设置"), "events:config", order=80, perm="fulian.configure"
         )
+        registry.nav_item(
+            "reports", _("回收站"), "events:recycle_bin", order=85, perm="fulian.configure"
+        )
         registry.org_section(_("活动"), "events/org_section.html", org_section, order=30)
 
 
 def org_section(request: Any, org: Any) -> dict[str, Any]:
-    from django.utils import timezone
 
     from fulian.events.models import Activity
 
-    year = timezone.localdate().year
+    year = periods.current_period(request).start.year
     activities = Activity.objects.in_subtree(org).in_year(year)
     return {
         "org": org,

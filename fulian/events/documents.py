@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 from functools import cache
@@ -13,10 +12,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from fulian.core import exports
 from fulian.events import services
 from fulian.events.models import Activity, Attendance, AttendanceStatus, TrainingClass
 
@@ -75,43 +72,68 @@ def attendance_workbook(activity: Activity) -> bytes:
             },
         )
         row["marks"][a.session_id] = _("迟到") if a.late else "✓"
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("签到表")
-    sheet.append([activity.title])
-    sheet.append(
-        [_("序号"), _("姓名"), _("单位"), _("手机号码")]
-        + [f"{timezone.localtime(s.start):%m-%d %H:%M} {s.title}" for s in sessions]
-        + [_("出勤场次")]
-    )
-    for number, row in enumerate(sorted(rows.values(), key=lambda r: (r["org"], r["name"])), 1):
-        sheet.append(
+    people = sorted(rows.values(), key=lambda r: (r["org"], r["name"]))
+    first = timezone.localtime(activity.start).date()
+    last = timezone.localtime(activity.end).date() if activity.end else first
+    dates = f"{first:%Y-%m-%d}" if last == first else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    book = exports.new_book()
+    exports.add_table(
+        book,
+        sheet=_("签到表"),
+        title=_("%(title)s签到表") % {"title": activity.title},
+        facts=[
+            (_("举办单位"), exports.federation(activity.org)),
+            (_("举办日期"), dates),
+        ],
+        columns=[
+            exports.Column(_("序号"), exports.INT),
+            exports.Column(_("姓名")),
+            exports.Column(_("单位")),
+            exports.Column(_("手机号码")),
+            *[
+                exports.Column(f"{timezone.localtime(s.start):%m-%d %H:%M} {s.title}", width=12)
+                for s in sessions
+            ],
+            exports.Column(_("出勤场次"), exports.INT),
+        ],
+        rows=[
             [number, row["name"], row["org"], row["phone"]]
             + [row["marks"].get(s.pk, "") for s in sessions]
             + [len(row["marks"])]
-        )
-    sheet["A1"].font = Font(bold=True, size=14)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True)
-    for column in range(1, 5 + len(sessions) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 14 if column > 1 else 6
-    summary = book.create_sheet(_("汇总"))
-    summary.append([_("场次"), _("开始时间"), _("人次"), _("人数")])
-    for s in sessions:
-        summary.append(
-            [
-                s.title,
-                f"{timezone.localtime(s.start):%Y-%m-%d %H:%M}",
-                s.attendance_count,
-                s.people_count,
-            ]
-        )
+            for number, row in enumerate(people, 1)
+        ],
+        # Per session: how many came (人次 of the session); the last column sums them.
+        total_row=[
+            None,
+            None,
+            None,
+            None,
+            *[sum(1 for r in people if s.pk in r["marks"]) for s in sessions],
+            sum(len(r["marks"]) for r in people),
+        ],
+    )
     counts = services.activity_counts(activity)
-    summary.append([_("合计"), "", counts.attendances, counts.people])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    exports.add_table(
+        book,
+        sheet=_("汇总"),
+        title=_("%(title)s签到汇总") % {"title": activity.title},
+        columns=[
+            exports.Column(_("场次")),
+            exports.Column(_("开始时间"), exports.DATETIME),
+            exports.Column(_("人次"), exports.INT),
+            exports.Column(_("人数"), exports.INT),
+        ],
+        rows=[[s.title, s.start, s.attendance_count, s.people_count] for s in sessions],
+        # 人数 of the whole activity counts each person once: it is not the column's sum.
+        total_row=[None, None, counts.attendances, counts.people],
+    )
+    return exports.to_bytes(book)
+
+
+def certificate_number(training: TrainingClass, person: Any) -> str:
+    """Stable for a person in a class, whoever prints it and when: year, class, person."""
+    year = timezone.localtime(training.activity.start).year
+    return f"{year}-{training.pk:04d}-{person.pk:06d}"
 
 
 def certificates_html(training: TrainingClass) -> str:
@@ -121,7 +143,11 @@ def certificates_html(training: TrainingClass) -> str:
         {
             "training": training,
             "activity": activity,
-            "completers": services.completers(training),
+            "issuer": exports.federation(activity.org),
+            "completers": [
+                (person, attended, total, certificate_number(training, person))
+                for person, attended, total in services.completers(training)
+            ],
             "start": timezone.localtime(activity.start).date(),
             "end": timezone.localtime(activity.end).date() if activity.end else None,
         },

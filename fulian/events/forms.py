@@ -7,9 +7,10 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core import periods
+from fulian.core.text import label, script
 from fulian.events.models import (
     MAX_PHOTOS,
     ActivityKind,
@@ -30,11 +31,18 @@ def org_choices_for(actor: Any) -> Any:
 
 
 def _org_label(org: Org) -> str:
-    return f"{'　' * max(org.depth - 1, 0)}{org.name}"
+    return f"{'　' * max(org.depth - 1, 0)}{script(org.name)}"
 
 
 def _campaign_label(campaign: Campaign) -> str:
-    return f"{'　' if campaign.parent_id else ''}{campaign.name}"
+    return f"{'　' if campaign.parent_id else ''}{label(campaign.name)}"
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A kind or a series: Fulian's own names in the reader's language (core.text.label)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return label(obj.name)
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -102,7 +110,7 @@ class ActivityFilterForm(forms.Form):
     campaign = CampaignChoiceField(
         label=_("活动品牌"), queryset=Campaign.objects.all(), required=False, to_field_name="code"
     )
-    kind = forms.ModelChoiceField(
+    kind = NamedChoiceField(
         label=_("活动类型"),
         queryset=ActivityKind.objects.all(),
         required=False,
@@ -124,10 +132,10 @@ class QuickRecordForm(ScopedFormMixin, forms.Form):
     """Recording on a phone in under a minute."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    campaign = forms.ModelChoiceField(
+    campaign = CampaignChoiceField(
         label=_("活动品牌"), queryset=Campaign.objects.none(), required=False
     )
-    kind = forms.ModelChoiceField(
+    kind = NamedChoiceField(
         label=_("活动类型"), queryset=ActivityKind.objects.filter(is_active=True)
     )
     date = forms.DateField(label=_("日期"), widget=DATE_WIDGET)
@@ -140,19 +148,17 @@ class QuickRecordForm(ScopedFormMixin, forms.Form):
     photos = PhotosField(label=_("照片（最多 9 张）"))
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "initial", {"idempotency_key": uuid.uuid4(), "date": timezone.localdate()}
-        )
+        kwargs.setdefault("initial", {"idempotency_key": uuid.uuid4(), "date": periods.today()})
         super().__init__(*args, **kwargs)
         self.scope_fields(actor)
 
 
 class ActivityForm(ScopedFormMixin, forms.Form):
     org = forms.ModelChoiceField(label=_("主办组织"), queryset=Org.objects.none())
-    kind = forms.ModelChoiceField(
+    kind = NamedChoiceField(
         label=_("活动类型"), queryset=ActivityKind.objects.filter(is_active=True)
     )
-    campaign = forms.ModelChoiceField(
+    campaign = CampaignChoiceField(
         label=_("活动品牌"), queryset=Campaign.objects.none(), required=False
     )
     title = forms.CharField(label=_("标题"), max_length=200)
@@ -205,7 +211,7 @@ class PhotoUploadForm(forms.Form):
 class TrainingForm(ScopedFormMixin, forms.Form):
     org = forms.ModelChoiceField(label=_("主办组织"), queryset=Org.objects.none())
     title = forms.CharField(label=_("名称"), max_length=200)
-    series = forms.ModelChoiceField(
+    series = NamedChoiceField(
         label=_("系列"), queryset=TrainingSeries.objects.all(), required=False
     )
     number = forms.IntegerField(label=_("期次"), min_value=1, required=False)
@@ -303,10 +309,12 @@ class CheckinForm(forms.Form):
     )
 
 
-def default_month(value: str | None) -> datetime.date:
-    """``YYYY-MM`` to the first of that month; today's month otherwise."""
+def default_month(value: str | None, period: periods.Period | None = None) -> datetime.date:
+    """``YYYY-MM`` to the first of that month; otherwise the month of the current period's
+    reference day (today's month while the period runs, else its last month)."""
     try:
         year, month = (int(p) for p in (value or "").split("-"))
         return datetime.date(year, month, 1)
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        day = periods.reference_day(period) if period is not None else periods.today()
+        return day.replace(day=1)

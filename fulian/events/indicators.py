@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from fulian.core.indicators import indicator
+from fulian.core.text import lazy_format
 from fulian.events import queries
 from fulian.events.defaults import CAMPAIGNS, SERIES
 from fulian.events.models import Activity, Attendance, AttendanceStatus, Campaign, TrainingClass
@@ -110,8 +111,8 @@ def meetings(org: Any, year: int) -> int:
 def _series_indicators(code: str, name: str) -> None:
     @indicator(
         f"events.series.{code}.classes",
-        _("“%(name)s”培训班期数") % {"name": name},
-        _("本年度“%(name)s”系列培训班期数") % {"name": name},
+        lazy_format(_("“%(name)s”培训班期数"), name=name),
+        lazy_format(_("本年度“%(name)s”系列培训班期数"), name=name),
         unit=_("期"),
         pillar="capacity",
     )
@@ -120,8 +121,8 @@ def _series_indicators(code: str, name: str) -> None:
 
     @indicator(
         f"events.series.{code}.trainees",
-        _("“%(name)s”培训人数") % {"name": name},
-        _("本年度“%(name)s”系列培训班签到确认的不同人员数") % {"name": name},
+        lazy_format(_("“%(name)s”培训人数"), name=name),
+        lazy_format(_("本年度“%(name)s”系列培训班签到确认的不同人员数"), name=name),
         unit=_("人"),
         pillar="capacity",
     )
@@ -132,8 +133,8 @@ def _series_indicators(code: str, name: str) -> None:
 def _campaign_indicator(code: str, name: str) -> None:
     @indicator(
         f"events.campaign.{code}",
-        _("“%(name)s”活动次数") % {"name": name},
-        _("本年度“%(name)s”品牌（含下级品牌）开展的活动次数") % {"name": name},
+        lazy_format(_("“%(name)s”活动次数"), name=name),
+        lazy_format(_("本年度“%(name)s”品牌（含下级品牌）开展的活动次数"), name=name),
         unit=_("次"),
         pillar="action",
     )

@@ -18,7 +18,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from fulian.core import periods
 from fulian.core import personal_data as pd
 from fulian.core.audit import OrgAuditMixin
 from fulian.core.models import StatusHistory
@@ -39,7 +41,7 @@ class Audience(models.TextChoices):
     WOMEN = "women", _("妇女群众")
     CHILDREN = "children", _("儿童")
     FAMILIES = "families", _("家庭")
-    PUBLIC = "public", _("群众")
+    PUBLIC = "public", pgettext_lazy("audience", "群众")
 
 
 class TrainingMethod(models.TextChoices):
@@ -134,6 +136,18 @@ class ActivityQuerySet(ScopedQuerySet["Activity"]):
         return self.filter(kind__code="training", training__isnull=True)
 
 
+# Deleted activities and photos wait this long in the recycle bin (a district admin can
+# restore them) before ``purge_recycle_bin`` removes them and their files for good.
+RECYCLE_DAYS = 30
+
+
+class ActivityManager(models.Manager.from_queryset(ActivityQuerySet)):  # type: ignore[misc]
+    """Activities not in the recycle bin: what every page, report and API reads."""
+
+    def get_queryset(self) -> ActivityQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Activity(OrgAuditMixin, models.Model):
     org = models.ForeignKey(
         "orgs.Org", verbose_name=_("主办组织"), on_delete=models.PROTECT, related_name="activities"
@@ -191,8 +205,20 @@ class Activity(OrgAuditMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("删除人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
-    objects = ActivityQuerySet.as_manager()
+    objects = ActivityManager()
+    # The recycle bin and the idempotency check also see deleted ones.
+    all_objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("活动")
@@ -247,6 +273,13 @@ class TrainingQuerySet(ScopedQuerySet["TrainingClass"]):
     org_field = "activity__org"
 
 
+class TrainingManager(models.Manager.from_queryset(TrainingQuerySet)):  # type: ignore[misc]
+    """Training classes whose activity is not in the recycle bin."""
+
+    def get_queryset(self) -> TrainingQuerySet:
+        return super().get_queryset().filter(activity__deleted_at__isnull=True)
+
+
 class TrainingClass(models.Model):
     """What a training class (培训班) adds to its activity: series, topics, methods,
     enrolment and the completion rule. Its sessions are the activity's sessions."""
@@ -272,7 +305,7 @@ class TrainingClass(models.Model):
     )
     self_registration = models.BooleanField(_("允许自主报名"), default=False)
 
-    objects = TrainingQuerySet.as_manager()
+    objects = TrainingManager()
 
     class Meta:
         verbose_name = _("培训班")
@@ -293,6 +326,13 @@ class SessionQuerySet(ScopedQuerySet["Session"]):
     org_field = "activity__org"
 
 
+class SessionManager(models.Manager.from_queryset(SessionQuerySet)):  # type: ignore[misc]
+    """Sessions whose activity is not in the recycle bin."""
+
+    def get_queryset(self) -> SessionQuerySet:
+        return super().get_queryset().filter(activity__deleted_at__isnull=True)
+
+
 class Session(models.Model):
     """One sitting of an activity (a half-day of a class, a meeting): people check in here."""
 
@@ -309,7 +349,7 @@ class Session(models.Model):
     instructor_name = models.CharField(_("授课人"), max_length=50, blank=True)
     instructor_unit = models.CharField(_("授课人单位"), max_length=100, blank=True)
 
-    objects = SessionQuerySet.as_manager()
+    objects = SessionManager()
 
     class Meta:
         verbose_name = _("场次")
@@ -333,12 +373,23 @@ class PhotoQuerySet(ScopedQuerySet["ActivityPhoto"]):
     org_field = "activity__org"
 
 
+class PhotoManager(models.Manager.from_queryset(PhotoQuerySet)):  # type: ignore[misc]
+    """Photos not in the recycle bin, of activities not in it."""
+
+    def get_queryset(self) -> PhotoQuerySet:
+        return (
+            super()
+            .get_queryset()
+            .filter(deleted_at__isnull=True, activity__deleted_at__isnull=True)
+        )
+
+
 MAX_PHOTOS = 9  # per activity, as a phone's photo picker offers
 
 
 def photo_path(instance: Any, filename: str) -> str:
     """A random name: the uploader's file name never reaches the disk."""
-    return f"events/photos/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}.jpg"
+    return f"events/photos/{periods.today():%Y/%m}/{uuid.uuid4().hex}.jpg"
 
 
 class ActivityPhoto(models.Model):
@@ -354,8 +405,19 @@ class ActivityPhoto(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("删除人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
-    objects = PhotoQuerySet.as_manager()
+    objects = PhotoManager()
+    all_objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("活动照片")

@@ -24,13 +24,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fulian.core import idempotency, workflow
+from fulian.core import idempotency, periods, workflow
 from fulian.core import personal_data as pd
 from fulian.core.spreadsheets import RowError, compact_text, number_text, read_rows
 from fulian.core.text import to_simplified
 from fulian.core.uploads import process_photo
 from fulian.events.models import (
     MAX_PHOTOS,
+    RECYCLE_DAYS,
     Activity,
     ActivityKind,
     ActivityPhoto,
@@ -269,9 +270,69 @@ def update_activity(*, actor: Any, activity: Activity, **fields: Any) -> Activit
 
 @transaction.atomic
 def delete_activity(*, actor: Any, activity: Activity) -> None:
+    """Move an activity (with its photos, sessions and attendance) to the recycle bin: it
+    disappears from every page, count and report; a district admin can restore it for
+    ``RECYCLE_DAYS`` days, after which ``purge_recycle_bin`` removes it for good."""
     require_edit(actor, activity.org)
-    files = [(p.image, p.thumbnail) for p in activity.photos.all()]
-    activity.delete()
+    activity.deleted_at = periods.now()
+    activity.deleted_by = actor
+    activity.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+
+
+def require_restore(actor: Any) -> None:
+    """Only district admins empty or restore from the recycle bin."""
+    if actor is not None and not actor.has_perm("fulian.configure"):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def restore_activity(*, actor: Any, activity: Activity) -> Activity:
+    require_restore(actor)
+    require_edit(actor, activity.org)
+    if activity.deleted_at is None:
+        raise ValidationError(_("该活动没有被删除。"))
+    if activity.deleted_at < recycle_cutoff():
+        raise ValidationError(_("删除已超过 30 天，无法恢复。"))
+    activity.deleted_at = None
+    activity.deleted_by = None
+    activity.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return activity
+
+
+@transaction.atomic
+def restore_photo(*, actor: Any, photo: ActivityPhoto) -> ActivityPhoto:
+    require_restore(actor)
+    require_edit(actor, photo.activity.org)
+    if photo.deleted_at is None:
+        raise ValidationError(_("该照片没有被删除。"))
+    if photo.deleted_at < recycle_cutoff():
+        raise ValidationError(_("删除已超过 30 天，无法恢复。"))
+    if ActivityPhoto.objects.filter(activity=photo.activity).count() >= MAX_PHOTOS:
+        raise ValidationError(_("该活动的照片已满 9 张，请先删除一张。"))
+    photo.deleted_at = None
+    photo.deleted_by = None
+    photo.save(update_fields=["deleted_at", "deleted_by"])
+    return photo
+
+
+def recycle_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or periods.now()) - datetime.timedelta(days=RECYCLE_DAYS)
+
+
+@transaction.atomic
+def purge_recycle_bin(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Remove for good what has been in the recycle bin longer than ``RECYCLE_DAYS`` (and
+    its files, once the transaction commits). Returns (activities, photos) removed."""
+    cutoff = recycle_cutoff(now)
+    old_activities = Activity.all_objects.filter(deleted_at__lt=cutoff)
+    old_photos = ActivityPhoto.all_objects.filter(
+        Q(deleted_at__lt=cutoff) | Q(activity__in=old_activities)
+    )
+    files = [(p.image, p.thumbnail) for p in old_photos]
+    photos = old_photos.count()
+    old_photos.delete()
+    activities = old_activities.count()
+    old_activities.delete()
 
     def remove() -> None:
         for image, thumb in files:
@@ -279,6 +340,7 @@ def delete_activity(*, actor: Any, activity: Activity) -> None:
             thumb.delete(save=False)
 
     transaction.on_commit(remove)
+    return activities, photos
 
 
 def _add_photos(activity: Activity, uploads: Sequence[Any], actor: Any) -> list[ActivityPhoto]:
@@ -305,15 +367,11 @@ def add_photos(*, actor: Any, activity: Activity, uploads: Sequence[Any]) -> lis
 
 @transaction.atomic
 def delete_photo(*, actor: Any, photo: ActivityPhoto) -> None:
+    """Move a photo to the recycle bin (restorable for ``RECYCLE_DAYS`` days)."""
     require_edit(actor, photo.activity.org)
-    image, thumb = photo.image, photo.thumbnail
-    photo.delete()
-
-    def delete_files() -> None:
-        image.delete(save=False)
-        thumb.delete(save=False)
-
-    transaction.on_commit(delete_files)
+    photo.deleted_at = periods.now()
+    photo.deleted_by = actor
+    photo.save(update_fields=["deleted_at", "deleted_by"])
 
 
 # --- configuration: kinds, campaigns, series (the district) -------------------------------
@@ -671,7 +729,7 @@ def check_in(
     Not one transaction around everything: the insert is its own, so a parallel duplicate
     fails on the unique constraint and is answered with the first one's record.
     """
-    now = now or timezone.now()
+    now = now or periods.now()
     if now > session.end + checkin_grace():
         raise CheckinClosed(session)
     if now < session.start - checkin_lead():
@@ -730,7 +788,7 @@ def check_in_person(
             status=AttendanceStatus.CONFIRMED,
             source=AttendanceSource.MANUAL,
             late=late,
-            checked_in_at=now or timezone.now(),
+            checked_in_at=now or periods.now(),
             recorded_by=actor,
         )
 

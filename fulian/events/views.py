@@ -12,16 +12,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fulian.core import exports, periods
+from fulian.core.confirm import confirm_page
 from fulian.core.forms import SpreadsheetForm, add_service_errors
 from fulian.core.http import HtmxHttpRequest
-from fulian.core.params import parse_id, parse_year, query_year
+from fulian.core.params import parse_id, parse_year
 from fulian.core.ratelimit import limit_posts
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.core.uploads import serve
@@ -40,6 +44,7 @@ from fulian.events.forms import (
     default_month,
 )
 from fulian.events.models import (
+    RECYCLE_DAYS,
     Activity,
     ActivityKind,
     ActivityPhoto,
@@ -102,7 +107,7 @@ def activity_list(request: HtmxHttpRequest) -> HttpResponse:
 def activity_calendar(request: HttpRequest) -> HttpResponse:
     """A month of activities in the user's subtree, with the list's filters."""
     form, queryset = _filtered(request)
-    first = default_month(request.GET.get("month"))
+    first = default_month(request.GET.get("month"), periods.current_period(request))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     in_month = (
         queries.filter_activities(queryset, since=first, until=last)
@@ -261,12 +266,37 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("fulian.edit", raise_exception=True)
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what goes with the activity; POST: into the recycle bin."""
     activity = _activity(request, pk)
+    if request.method == "GET":
+        sessions = activity.sessions.count()
+        attendances = Attendance.objects.filter(session__activity=activity).count()
+        lost = [
+            _("活动“%(t)s”（%(d)s）从列表、日历和统计中移除")
+            % {"t": activity.title, "d": f"{timezone.localtime(activity.start):%Y-%m-%d %H:%M}"},
+            _("%(n)d 张照片") % {"n": activity.photos.count()},
+        ]
+        if sessions:
+            lost.append(_("%(s)d 个场次及其 %(a)d 条签到记录") % {"s": sessions, "a": attendances})
+        if hasattr(activity, "training"):
+            lost.append(_("培训班及其报名名单"))
+        return confirm_page(
+            request,
+            title=_("删除活动"),
+            subject=activity.title,
+            lost=lost,
+            button=_("删除活动"),
+            cancel_url=reverse("events:detail", args=[activity.pk]),
+            note=_("删除后 %(n)d 天内，区妇联管理员可以在回收站恢复。") % {"n": RECYCLE_DAYS},
+        )
     services.delete_activity(actor=request.user, activity=activity)
-    messages.success(request, _("活动已删除。"))
+    messages.success(
+        request,
+        _("活动“%(t)s”已移入回收站，%(n)d 天内可恢复。") % {"t": activity.title, "n": RECYCLE_DAYS},
+    )
     return redirect("events:list")
 
 
@@ -291,13 +321,88 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("events:detail", pk=activity.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("fulian.edit", raise_exception=True)
 def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
     photo = get_for_user_or_404(
         ActivityPhoto.objects.select_related("activity__org"), request.user, pk=pk
     )
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            title=_("删除照片"),
+            subject=photo.activity.title,
+            lost=[_("这张照片从活动“%(t)s”中移除") % {"t": photo.activity.title}],
+            button=_("删除照片"),
+            cancel_url=reverse("events:detail", args=[photo.activity_id]),
+            note=_("删除后 %(n)d 天内，区妇联管理员可以在回收站恢复。") % {"n": RECYCLE_DAYS},
+        )
     services.delete_photo(actor=request.user, photo=photo)
+    messages.success(request, _("照片已移入回收站。"))
+    return redirect("events:detail", pk=photo.activity_id)
+
+
+# --- the recycle bin ---------------------------------------------------------------------------
+
+
+@require_safe
+@permission_required("fulian.configure", raise_exception=True)
+def recycle_bin(request: HttpRequest) -> HttpResponse:
+    """What was deleted in the last 30 days, in the admin's subtree, to restore."""
+    cutoff = services.recycle_cutoff()
+    activities = (
+        Activity.all_objects.for_user(request.user)
+        .filter(deleted_at__gte=cutoff)
+        .select_related("org", "deleted_by")
+        .annotate(photo_count=Count("photos"))
+        .order_by("-deleted_at", "-pk")
+    )
+    photos = (
+        ActivityPhoto.all_objects.for_user(request.user)
+        .filter(deleted_at__gte=cutoff, activity__deleted_at__isnull=True)
+        .select_related("activity__org", "deleted_by")
+        .order_by("-deleted_at", "-pk")
+    )
+    return render(
+        request,
+        "events/recycle_bin.html",
+        {
+            "activities": Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page")),
+            "photos": list(photos[:PAGE_SIZE]),
+            "days": RECYCLE_DAYS,
+        },
+    )
+
+
+@require_POST
+@permission_required("fulian.configure", raise_exception=True)
+def activity_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_for_user_or_404(
+        Activity.all_objects.filter(deleted_at__isnull=False), request.user, pk=pk
+    )
+    try:
+        services.restore_activity(actor=request.user, activity=activity)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("events:recycle_bin")
+    messages.success(request, _("活动“%(t)s”已恢复。") % {"t": activity.title})
+    return redirect("events:detail", pk=activity.pk)
+
+
+@require_POST
+@permission_required("fulian.configure", raise_exception=True)
+def photo_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = get_for_user_or_404(
+        ActivityPhoto.all_objects.filter(deleted_at__isnull=False).select_related("activity"),
+        request.user,
+        pk=pk,
+    )
+    try:
+        services.restore_photo(actor=request.user, photo=photo)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("events:recycle_bin")
+    messages.success(request, _("照片已恢复。"))
     return redirect("events:detail", pk=photo.activity_id)
 
 
@@ -315,7 +420,8 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _year(request: HttpRequest) -> int:
-    return query_year(request, lo=1949) or timezone.localdate().year
+    """The year of the current period (the header's choice, or the page's ``?year=``)."""
+    return periods.current_period(request).start.year
 
 
 @require_safe
@@ -351,8 +457,9 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     by_month = queries.month_counts(queryset)
     by_org = queries.child_org_counts(queryset, org)
     recent = queryset.select_related("org", "kind").order_by("-start", "-pk")[:20]
+    months = [_("%(m)d月") % {"m": m} for m in range(1, 13)]
     chart = {
-        "months": [_("%(m)d月") % {"m": m} for m in range(1, 13)],
+        "months": months,
         "byMonth": by_month,
         "orgs": [o.name for o, _n in by_org],
         "byOrg": [n for _o, n in by_org],
@@ -369,6 +476,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
             "by_org": by_org,
             "recent": recent,
             "chart": chart,
+            "month_rows": list(zip(months, by_month, strict=True)),
             "children": list(campaign.children.all()),
         },
     )
@@ -609,7 +717,7 @@ def enrol_roster(request: HttpRequest, pk: int) -> HttpResponse:
     people = (
         Person.objects.for_user(request.user)
         .in_subtree(org)
-        .filter(positions__in=Position.objects.current(timezone.localdate()).filter(kind__in=kinds))
+        .filter(positions__in=Position.objects.current(periods.today()).filter(kind__in=kinds))
         .distinct()
     )
     created = services.enrol_people(actor=request.user, training=training, people=list(people))
@@ -658,23 +766,19 @@ def enrolment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     training = _training(request, pk)
-    data = documents.attendance_workbook(training.activity)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{training.pk}.xlsx"'
-    return response
+    return _attendance_xlsx(training.activity)
 
 
 @require_safe
 def session_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity(request, pk)
-    data = documents.attendance_workbook(activity)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _attendance_xlsx(_activity(request, pk))
+
+
+def _attendance_xlsx(activity: Activity) -> HttpResponse:
+    return exports.xlsx_response(
+        documents.attendance_workbook(activity),
+        exports.filename(activity.org, _("%(title)s签到表") % {"title": activity.title}),
     )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{activity.pk}.xlsx"'
-    return response
 
 
 @require_safe
@@ -686,7 +790,14 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
     except documents.MissingCJKFont as error:
         return render(request, "events/error.html", {"message": str(error)}, status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="certificates-{training.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]
+        False,
+        exports.filename(
+            training.activity.org,
+            _("%(title)s结业证书") % {"title": training.activity.title},
+            ext="pdf",
+        ),
+    )
     return response
 
 
@@ -701,7 +812,7 @@ def checkin_url(request: HttpRequest, session: Session) -> str:
 
 def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
     counted = services.with_counts(Session.objects.filter(pk=session.pk)).get()
-    now = timezone.now()
+    now = periods.now()
     return {
         "session": session,
         "activity": session.activity,
@@ -845,7 +956,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "events/checkin.html", {"invalid": True}, status=404)
     context: dict[str, Any] = {"session": session, "activity": session.activity}
     closes = session.end + services.checkin_grace()
-    now = timezone.now()
+    now = periods.now()
     if now > closes:
         return render(request, "events/checkin.html", {**context, "closed": closes}, status=410)
     if now < session.start - services.checkin_lead():

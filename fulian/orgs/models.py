@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from fulian.core.scope import subtree_bounds, user_org
@@ -48,7 +49,7 @@ UNIT_KINDS = frozenset(set(OrgKind) - DIVISION_KINDS)
 
 class OrgStatus(models.TextChoices):
     ACTIVE = "active", _("正常")
-    DISSOLVED = "dissolved", _("已撤销")
+    DISSOLVED = "dissolved", pgettext_lazy("org status", "已撤销")
 
 
 class OrgQuerySet(MP_NodeQuerySet):

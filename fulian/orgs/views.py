@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fulian.core.forms import add_service_errors
@@ -133,5 +135,14 @@ def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            messages.success(request, _("已撤销%(n)s。") % {"n": org.name})
             return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/action.html", {"form": form, "org": org, "action": "dissolve"})
+    lost = [
+        _("该组织标记为已撤销，不再出现在统计和选择列表中"),
+        _("其 %(n)d 个用户账号将不能再为它工作") % {"n": org.users.count()},
+    ]
+    return render(
+        request,
+        "orgs/action.html",
+        {"form": form, "org": org, "action": "dissolve", "lost": lost},
+    )

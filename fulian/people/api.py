@@ -4,7 +4,6 @@ is a POST that needs ``people.reveal_personal`` and writes an access-log row."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fulian.core import periods
 from fulian.core import personal_data as pd
 from fulian.core.params import parse_id
 from fulian.core.scope import subtree_bounds
@@ -66,7 +66,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
     def get_age(self, person: Person) -> int | None:
-        return person.age_on(datetime.date.today())
+        return person.age_on(periods.today())
 
 
 def _in_org(queryset: QuerySet[Any], name: str, value: Any, field: str = "org") -> QuerySet[Any]:
@@ -214,7 +214,7 @@ class PositionFilter(filters.FilterSet):
         return _in_org(queryset, name, value)
 
     def filter_current(self, queryset: Any, name: str, value: bool) -> QuerySet[Position]:
-        today = datetime.date.today()
+        today = periods.today()
         current = queryset.current(today)
         return current if value else queryset.exclude(pk__in=current.values("pk"))
 
@@ -240,7 +240,7 @@ class GridSerializer(serializers.ModelSerializer):
         fields = ["id", "org", "org_name", "name", "households", "workers"]
 
     def get_workers(self, grid: Grid) -> list[dict[str, Any]]:
-        today = datetime.date.today()
+        today = periods.today()
         return [
             {"person": p.person_id, "name": p.person.name}
             for p in grid.positions.all()

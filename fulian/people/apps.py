@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PeopleConfig(AppConfig):
     name = "fulian.people"
     label = "people"
-    verbose_name = _("人员")
+    verbose_name = pgettext_lazy("plural", "人员")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
@@ -37,17 +38,18 @@ class PeopleConfig(AppConfig):
         ):
             auditlog.register(model)
 
-        registry.nav_item("team", _("人员"), "people:list", order=10)
-        registry.nav_item("team", _("代表大会"), "people:congresses", order=20)
+        registry.nav_item("team", pgettext_lazy("plural", "人员"), "people:list", order=10)
+        registry.nav_item("team", _("代表大会"), "people:congresses", order=20, grassroots=False)
         registry.nav_item("team", _("网格"), "people:grids", order=30)
-        registry.nav_item("team", _("执委兼任网格员"), "people:dual", order=35)
-        registry.nav_item("team", _("届期提醒"), "people:terms_due", order=40)
+        registry.nav_item("team", _("执委兼任网格员"), "people:dual", order=35, grassroots=False)
+        registry.nav_item("team", _("届期提醒"), "people:terms_due", order=40, grassroots=False)
         registry.nav_item("team", _("花名册导入"), "people:import", order=50, perm="fulian.edit")
         registry.nav_item("team", _("人才类别"), "people:tags", order=60, perm="people.manage_tags")
         registry.org_section(_("班子成员"), "people/org_section.html", _org_section, order=20)
 
 
 def _org_section(request, org):  # type: ignore[no-untyped-def]
+    from fulian.core import periods
     from fulian.people.views import roster_context
 
-    return roster_context(org, limit=12)
+    return roster_context(org, limit=12, on=periods.reference_day(periods.current_period(request)))

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core import periods
 from fulian.core.indicators import indicator
 from fulian.people.models import Congress, Delegate, Grid, Position, PositionKind
 
 
 def _as_of(year: int) -> datetime.date:
-    return min(datetime.date(year, 12, 31), datetime.date.today())
+    return min(datetime.date(year, 12, 31), periods.today())
 
 
 @indicator(

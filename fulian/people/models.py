@@ -14,12 +14,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, pgettext_lazy
 
+from fulian.core import periods
 from fulian.core import personal_data as pd
 from fulian.core.audit import OrgAuditMixin
 from fulian.core.models import StatusHistory
 from fulian.core.scope import ScopedQuerySet
-from fulian.core.text import normalise_query
+from fulian.core.text import lazy_label, normalise_query
 from fulian.core.workflow import Workflow
 
 if TYPE_CHECKING:
@@ -33,67 +35,69 @@ class Gender(models.TextChoices):
 
 # GB/T 3304-1991 codes and names of the 56 ethnic groups, plus 97 and 98.
 ETHNICITY_NAMES = [
-    "汉族",
-    "蒙古族",
-    "回族",
-    "藏族",
-    "维吾尔族",
-    "苗族",
-    "彝族",
-    "壮族",
-    "布依族",
-    "朝鲜族",
-    "满族",
-    "侗族",
-    "瑶族",
-    "白族",
-    "土家族",
-    "哈尼族",
-    "哈萨克族",
-    "傣族",
-    "黎族",
-    "傈僳族",
-    "佤族",
-    "畲族",
-    "高山族",
-    "拉祜族",
-    "水族",
-    "东乡族",
-    "纳西族",
-    "景颇族",
-    "柯尔克孜族",
-    "土族",
-    "达斡尔族",
-    "仫佬族",
-    "羌族",
-    "布朗族",
-    "撒拉族",
-    "毛南族",
-    "仡佬族",
-    "锡伯族",
-    "阿昌族",
-    "普米族",
-    "塔吉克族",
-    "怒族",
-    "乌孜别克族",
-    "俄罗斯族",
-    "鄂温克族",
-    "德昂族",
-    "保安族",
-    "裕固族",
-    "京族",
-    "塔塔尔族",
-    "独龙族",
-    "鄂伦春族",
-    "赫哲族",
-    "门巴族",
-    "珞巴族",
-    "基诺族",
+    gettext_noop("汉族"),
+    gettext_noop("蒙古族"),
+    gettext_noop("回族"),
+    gettext_noop("藏族"),
+    gettext_noop("维吾尔族"),
+    gettext_noop("苗族"),
+    gettext_noop("彝族"),
+    gettext_noop("壮族"),
+    gettext_noop("布依族"),
+    gettext_noop("朝鲜族"),
+    gettext_noop("满族"),
+    gettext_noop("侗族"),
+    gettext_noop("瑶族"),
+    gettext_noop("白族"),
+    gettext_noop("土家族"),
+    gettext_noop("哈尼族"),
+    gettext_noop("哈萨克族"),
+    gettext_noop("傣族"),
+    gettext_noop("黎族"),
+    gettext_noop("傈僳族"),
+    gettext_noop("佤族"),
+    gettext_noop("畲族"),
+    gettext_noop("高山族"),
+    gettext_noop("拉祜族"),
+    gettext_noop("水族"),
+    gettext_noop("东乡族"),
+    gettext_noop("纳西族"),
+    gettext_noop("景颇族"),
+    gettext_noop("柯尔克孜族"),
+    gettext_noop("土族"),
+    gettext_noop("达斡尔族"),
+    gettext_noop("仫佬族"),
+    gettext_noop("羌族"),
+    gettext_noop("布朗族"),
+    gettext_noop("撒拉族"),
+    gettext_noop("毛南族"),
+    gettext_noop("仡佬族"),
+    gettext_noop("锡伯族"),
+    gettext_noop("阿昌族"),
+    gettext_noop("普米族"),
+    gettext_noop("塔吉克族"),
+    gettext_noop("怒族"),
+    gettext_noop("乌孜别克族"),
+    gettext_noop("俄罗斯族"),
+    gettext_noop("鄂温克族"),
+    gettext_noop("德昂族"),
+    gettext_noop("保安族"),
+    gettext_noop("裕固族"),
+    gettext_noop("京族"),
+    gettext_noop("塔塔尔族"),
+    gettext_noop("独龙族"),
+    gettext_noop("鄂伦春族"),
+    gettext_noop("赫哲族"),
+    gettext_noop("门巴族"),
+    gettext_noop("珞巴族"),
+    gettext_noop("基诺族"),
 ]
-ETHNICITY_CHOICES = [(f"{i:02d}", name) for i, name in enumerate(ETHNICITY_NAMES, start=1)] + [
-    ("97", "其他"),
-    ("98", "外国血统中国籍人士"),
-]
+# The names are the national standard's (GB/T 3304), Simplified, as rosters write them (the
+# roster import matches them); forms and pages show them in the reader's language.
+ETHNICITY_NAMES_BY_CODE = [
+    (f"{i:02d}", name) for i, name in enumerate(ETHNICITY_NAMES, start=1)
+] + [("97", gettext_noop("其他")), ("98", gettext_noop("外国血统中国籍人士"))]
+ETHNICITY_CHOICES = [(code, lazy_label(name)) for code, name in ETHNICITY_NAMES_BY_CODE]
 HAN = "01"
 
 
@@ -110,7 +114,7 @@ class PoliticalStatus(models.TextChoices):
     CPC_PROBATIONARY = "cpc_probationary", _("中共预备党员")
     LEAGUE = "league", _("共青团员")
     DEMOCRATIC = "democratic", _("民主党派")
-    MASSES = "masses", _("群众")
+    MASSES = "masses", pgettext_lazy("political status", "群众")
 
 
 class Sector(models.TextChoices):
@@ -203,7 +207,7 @@ class Person(OrgAuditMixin, models.Model):
 
     class Meta:
         verbose_name = _("人员")
-        verbose_name_plural = _("人员")
+        verbose_name_plural = pgettext_lazy("plural", "人员")
         ordering = ["org__path", "name", "pk"]
         constraints = [
             # One person per ID number in the whole database (district-wide duplicates).
@@ -271,13 +275,13 @@ class PositionKind(models.TextChoices):
 
 class PositionQuerySet(ScopedQuerySet["Position"]):
     def current(self, on: datetime.date | None = None) -> PositionQuerySet:
-        day = on or datetime.date.today()
+        day = on or periods.today()
         return self.filter(Q(start__isnull=True) | Q(start__lte=day)).filter(
             Q(end__isnull=True) | Q(end__gte=day)
         )
 
     def past(self, on: datetime.date | None = None) -> PositionQuerySet:
-        day = on or datetime.date.today()
+        day = on or periods.today()
         return self.filter(end__lt=day)
 
 
@@ -324,7 +328,7 @@ class Position(OrgAuditMixin, models.Model):
         return f"{self.person} {self.get_kind_display()}"
 
     def is_current(self, on: datetime.date | None = None) -> bool:
-        day = on or datetime.date.today()
+        day = on or periods.today()
         return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
 
 

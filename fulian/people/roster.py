@@ -22,12 +22,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from fulian.core import exports, periods
 from fulian.core import personal_data as pd
-from fulian.core.spreadsheets import RowError, compact_text, number_text, read_rows
+from fulian.core.spreadsheets import (
+    RowError,
+    body_rows,
+    compact_text,
+    find_header,
+    number_text,
+    read_rows,
+)
 from fulian.core.text import search_key
 from fulian.orgs.models import Org
 from fulian.people.models import (
-    ETHNICITY_CHOICES,
+    ETHNICITY_NAMES_BY_CODE,
     Education,
     Gender,
     Person,
@@ -57,7 +65,7 @@ MAX_ROWS = 20000
 
 GENDERS = {"女": Gender.FEMALE, "女性": Gender.FEMALE, "男": Gender.MALE, "男性": Gender.MALE}
 ETHNICITIES: dict[str, str] = {}
-for _code, _name in ETHNICITY_CHOICES:
+for _code, _name in ETHNICITY_NAMES_BY_CODE:
     ETHNICITIES[_name] = _code
     if _name.endswith("族"):
         ETHNICITIES[_name[:-1]] = _code
@@ -197,7 +205,7 @@ def _date(value: Any) -> datetime.date:
     text = _cell_text(value)
     for fmt in DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(text, fmt).date()
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date only
         except ValueError:
             continue
     raise ValueError(text)
@@ -224,22 +232,20 @@ def parse_roster(
     if not rows:
         plan.errors.append(RowError(1, _("表头"), _("文件是空的。")))
         return plan
-    header = [_cell_text(v) for v in rows[0]]
-    while header and not header[-1]:
-        header.pop()
-    if header[: len(COLUMNS)] != COLUMNS:
+    start = find_header(rows, lambda r: [_cell_text(v) for v in r][: len(COLUMNS)] == COLUMNS)
+    if start is None:
         plan.errors.append(
             RowError(1, _("表头"), _("表头应依次为：%(cols)s。") % {"cols": "、".join(COLUMNS)})
         )
         return plan
-    body = rows[1:]
+    body = body_rows(rows, start)
     if len(body) > MAX_ROWS:
         plan.errors.append(RowError(1, _("表头"), _("一次最多导入%(n)d行。") % {"n": MAX_ROWS}))
         return plan
     resolve_org = _org_resolver(actor)
-    today = today or datetime.date.today()
+    today = today or periods.today()
     seen: dict[str, int] = {}
-    for offset, raw in enumerate(body, start=2):
+    for offset, raw in body:
         cells = (list(raw) + [None] * len(COLUMNS))[: len(COLUMNS)]
         if all(_text(c) == "" for c in cells):
             continue
@@ -469,9 +475,8 @@ def apply_plan(plan: RosterPlan, *, actor: Any = None, filename: str = "") -> Im
 
 
 def _now() -> datetime.datetime:
-    from django.utils import timezone
 
-    return timezone.now()
+    return periods.now()
 
 
 def _snapshot(p: Person) -> tuple[Any, ...]:
@@ -590,50 +595,59 @@ def template_workbook() -> bytes:
     return out.getvalue()
 
 
-def export_workbook(people: Iterable[Person], *, reveal: bool = False) -> bytes:
-    """The people as a roster in the template's columns (ID numbers and phones masked
-    unless ``reveal``, which the caller has checked and logged)."""
+def export_workbook(
+    people: Iterable[Person], *, org: Org | None = None, reveal: bool = False
+) -> bytes:
+    """The people as a printable roster in the template's columns, then the org's name (ID
+    numbers and phones masked unless ``reveal``, which the caller has checked and logged).
+    It imports back: the reader finds the header under the title and stops at 合计."""
     from django.utils import translation
-    from openpyxl import Workbook
 
     with translation.override("zh-hans"):  # the template's own words, so it re-imports
-        return _export(people, reveal=reveal, workbook=Workbook)
+        book = exports.new_book()
+        exports.add_table(
+            book,
+            sheet="花名册",
+            title=exports.title(org, "花名册"),
+            columns=EXPORT_COLUMNS,
+            rows=_export_rows(people, reveal=reveal),
+            totals=False,
+        )
+        return exports.to_bytes(book)
 
 
-def _export(people: Iterable[Person], *, reveal: bool, workbook: Any) -> bytes:
-    wb = workbook(write_only=True)
-    ws = wb.create_sheet("花名册")
-    ws.append(COLUMNS)
+EXPORT_COLUMNS = [
+    *[exports.Column(c) for c in COLUMNS[:-1]],
+    exports.Column(COLUMNS[-1], exports.DATE),
+    exports.Column("所属组织"),
+]
+
+
+def _export_rows(people: Iterable[Person], *, reveal: bool) -> Iterable[list[Any]]:
     labels = {
         name: {k: str(v) for k, v in Person._meta.get_field(name).choices}  # type: ignore[union-attr]
         for name in ("gender", "ethnicity", "education", "political_status", "sector")
     }
-    today = datetime.date.today()
+    today = periods.today()
     for p in people:
         current = [
             pos for pos in p.positions.all() if pos.is_current(today) and pos.org_id == p.org_id
         ]
         pos = current[0] if current else None
-        id_number = p.id_number if reveal else p.masked_id_number
-        phone = p.phone if reveal else p.masked_phone
-        ws.append(
-            [
-                p.name,
-                labels["gender"].get(p.gender, ""),
-                labels["ethnicity"].get(p.ethnicity, ""),
-                id_number,
-                phone,
-                labels["education"].get(p.education, ""),
-                labels["political_status"].get(p.political_status, ""),
-                labels["sector"].get(p.sector, ""),
-                p.org.code or str(p.org.pk),
-                (_position_label(pos) if pos else ""),
-                (pos.start.isoformat() if pos and pos.start else ""),
-            ]
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        yield [
+            p.name,
+            labels["gender"].get(p.gender, ""),
+            labels["ethnicity"].get(p.ethnicity, ""),
+            p.id_number if reveal else p.masked_id_number,
+            p.phone if reveal else p.masked_phone,
+            labels["education"].get(p.education, ""),
+            labels["political_status"].get(p.political_status, ""),
+            labels["sector"].get(p.sector, ""),
+            p.org.code or str(p.org.pk),
+            (_position_label(pos) if pos else ""),
+            (pos.start if pos else None),
+            p.org.name,
+        ]
 
 
 def _position_label(pos: Position) -> str:

@@ -20,15 +20,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from fulian.core import periods, workflow
 from fulian.core import personal_data as pd
-from fulian.core import workflow
 from fulian.core.integrity import unique_or
 from fulian.core.models import log_access
 from fulian.core.ratelimit import user_over_limit
+from fulian.core.text import label as stored_label
 from fulian.orgs.models import Org
 from fulian.people.models import (
-    ETHNICITY_CHOICES,
+    ETHNICITY_NAMES_BY_CODE,
     Candidate,
     CandidateOutcome,
     CommitteeTerm,
@@ -111,7 +113,7 @@ def find_duplicate(
     return Duplicate(None, True)
 
 
-ELSEWHERE_MESSAGE = "该人员已在其他组织登记。如需调入本组织，请联系区妇联办理调转。"
+ELSEWHERE_MESSAGE = gettext_lazy("该人员已在其他组织登记。如需调入本组织，请联系区妇联办理调转。")
 
 
 def duplicate_error(duplicate: Duplicate) -> ValidationError:
@@ -122,7 +124,7 @@ def duplicate_error(duplicate: Duplicate) -> ValidationError:
                 % {"name": duplicate.person.name, "org": duplicate.person.org.name}
             }
         )
-    return ValidationError({"id_number": _(ELSEWHERE_MESSAGE)})
+    return ValidationError({"id_number": str(ELSEWHERE_MESSAGE)})
 
 
 def reveal(*, actor: Any, person: Person, field: str, reason: str = "", request: Any = None) -> str:
@@ -387,7 +389,7 @@ class TermDue:
 
 def terms_due(user: Any, *, months: int, today: datetime.date | None = None) -> list[TermDue]:
     """Orgs in scope whose latest committee term has ended or ends within ``months``."""
-    today = today or datetime.date.today()
+    today = today or periods.today()
     horizon = _add_months(today, months)
     latest: dict[int, CommitteeTerm] = {}
     for term in CommitteeTerm.objects.for_user(user).order_by("org_id", "start", "pk"):
@@ -440,7 +442,7 @@ def dual_appointment(
 ) -> tuple[list[Person], list[DualRow]]:
     """Executives who are also grid workers, and per village the share of grids whose
     current grid worker is a current executive (of any org)."""
-    day = on or datetime.date.today()
+    day = on or periods.today()
     positions = Position.objects.for_user(user).current(day)
     executive_ids = set(
         Position.objects.current(day)
@@ -537,10 +539,10 @@ def set_target(
 
 UNKNOWN = ""
 AGE_BANDS = [
-    ("le35", "35岁及以下", 0, 35),
-    ("36_45", "36至45岁", 36, 45),
-    ("46_55", "46至55岁", 46, 55),
-    ("ge56", "56岁及以上", 56, 200),
+    ("le35", gettext_noop("35岁及以下"), 0, 35),
+    ("36_45", gettext_noop("36至45岁"), 36, 45),
+    ("46_55", gettext_noop("46至55岁"), 46, 55),
+    ("ge56", gettext_noop("56岁及以上"), 56, 200),
 ]
 
 
@@ -557,9 +559,11 @@ def composition_categories(dimension: str) -> list[tuple[str, str]]:
     """Every category of a dimension, with its label, in display order (unknown last)."""
     unknown = (UNKNOWN, _("未填"))
     if dimension == CompositionDimension.ETHNICITY:
-        return [(code, _(name)) for code, name in ETHNICITY_CHOICES] + [unknown]
+        return [(code, stored_label(name)) for code, name in ETHNICITY_NAMES_BY_CODE] + [unknown]
     if dimension == CompositionDimension.AGE:
-        return [(key, _(label)) for key, label, _lo, _hi in AGE_BANDS] + [(UNKNOWN, _("未知"))]
+        return [(key, stored_label(band)) for key, band, _lo, _hi in AGE_BANDS] + [
+            (UNKNOWN, _("未知"))
+        ]
     if dimension == CompositionDimension.EDUCATION:
         return [(c.value, str(c.label)) for c in Education] + [unknown]
     if dimension == CompositionDimension.POLITICAL:

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
+from fulian.core import periods
 from fulian.core.personal_data import normalise_id_number, normalise_phone
 
 # GB/T 2260 province-level codes (first two digits of a mainland number).
@@ -60,7 +61,7 @@ def parse_id_number(value: Any, *, today: datetime.date | None = None) -> IdNumb
         birth = ric.get_birth_date(number)
     except Exception as exc:  # stdnum's InvalidComponent
         raise ValidationError(_("身份证号中的出生日期无效。")) from exc
-    if not EARLIEST_BIRTH <= birth <= (today or datetime.date.today()):
+    if not EARLIEST_BIRTH <= birth <= (today or periods.today()):
         raise ValidationError(_("身份证号中的出生日期无效。"))
     gender = "M" if int(number[16]) % 2 else "F"
     return IdNumber(number, birth, gender, kind)

@@ -17,11 +17,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fulian.core import periods
 from fulian.core import personal_data as pd
+from fulian.core.confirm import confirm_page
+from fulian.core.exports import filename as export_filename
+from fulian.core.exports import xlsx_response
 from fulian.core.forms import add_service_errors
+from fulian.core.grouping import by_town, chosen_group
 from fulian.core.http import HtmxHttpRequest
 from fulian.core.params import parse_id, parse_int
 from fulian.core.scope import get_for_user_or_404, user_org
@@ -29,6 +35,7 @@ from fulian.orgs.models import Org
 from fulian.people import exports, forms, roster, services
 from fulian.people.models import (
     Candidate,
+    CandidateOutcome,
     CompositionDimension,
     Congress,
     Election,
@@ -105,7 +112,7 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     positions = list(person.positions.select_related("org", "grid").order_by("-start", "pk"))
-    today = datetime.date.today()
+    today = periods.reference_day(periods.current_period(request))
     return render(
         request,
         "people/person_detail.html",
@@ -186,7 +193,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已添加人员。"))
                 return redirect("people:detail", pk=person.pk)
         elif duplicate.person is None:
-            form.add_error("id_number", _(services.ELSEWHERE_MESSAGE))
+            form.add_error("id_number", str(services.ELSEWHERE_MESSAGE))
         else:
             form.add_error("id_number", _("该身份证号已登记，见下方人员。"))
     return render(request, "people/person_form.html", {"form": form, "duplicate": duplicate})
@@ -257,14 +264,19 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("people:detail", pk=position.person_id)
 
 
 # --- rosters and terms ----------------------------------------------------------------------
 
 
-def roster_context(org: Org, *, limit: int | None = None) -> dict[str, Any]:
-    today = datetime.date.today()
+def roster_context(
+    org: Org, *, limit: int | None = None, on: datetime.date | None = None
+) -> dict[str, Any]:
+    """The org's positions as they stood on ``on`` (the current period's reference day)."""
+    today = on or periods.today()
     positions = Position.objects.filter(org=org).select_related("person", "grid")
     current = list(positions.current(today).order_by("kind", "start", "pk"))
     order = {k: i for i, k in enumerate(PositionKind.values)}
@@ -283,7 +295,8 @@ def roster_context(org: Org, *, limit: int | None = None) -> dict[str, Any]:
 @require_safe
 def roster_page(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
-    return render(request, "people/roster.html", roster_context(org))
+    on = periods.reference_day(periods.current_period(request))
+    return render(request, "people/roster.html", roster_context(org, on=on))
 
 
 @require_safe
@@ -291,8 +304,24 @@ def terms_due(request: HttpRequest) -> HttpResponse:
     months_text = request.GET.get("months", "6")
     months = parse_int(months_text, lo=0, hi=60)
     months = 6 if months is None else months
-    rows = services.terms_due(request.user, months=months)
-    return render(request, "people/terms_due.html", {"rows": rows, "months": months})
+    on = periods.reference_day(periods.current_period(request))
+    rows = services.terms_due(request.user, months=months, today=on)
+    groups = by_town(rows, org=lambda r: r.org)
+    chosen = chosen_group(groups, request.GET.get("town"), orgs=Org.objects.for_user(request.user))
+    summary = [(g, sum(1 for r in g.rows if r.overdue)) for g in groups]
+    page = Paginator(chosen.rows, PAGE_SIZE).get_page(request.GET.get("page")) if chosen else None
+    return render(
+        request,
+        "people/terms_due.html",
+        {
+            "page": page,
+            "chosen": chosen,
+            "summary": summary,
+            "total": len(rows),
+            "months": months,
+            "on": on,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -360,20 +389,43 @@ def _url(name: str, *args: Any) -> str:
 
 @require_safe
 def dual(request: HttpRequest) -> HttpResponse:
-    people, rows = services.dual_appointment(request.user)
+    on = periods.reference_day(periods.current_period(request))
+    people, rows = services.dual_appointment(request.user, on=on)
     grids = sum(r.grids for r in rows)
     covered = sum(r.grids_with_executive for r in rows)
+    groups = by_town(rows, org=lambda r: r.org)
+    people_by_town = {g.town.pk: g.rows for g in by_town(people, org=lambda p: p.org)}
+    chosen = chosen_group(groups, request.GET.get("town"), orgs=Org.objects.for_user(request.user))
+    summary = [
+        (
+            g,
+            sum(r.grids for r in g.rows),
+            sum(r.grids_with_executive for r in g.rows),
+            len(people_by_town.get(g.town.pk, [])),
+        )
+        for g in groups
+    ]
+    chosen_people = people_by_town.get(chosen.town.pk, []) if chosen else []
     return render(
         request,
         "people/dual.html",
         {
-            "people": people,
-            "rows": rows,
+            "chosen": chosen,
+            "summary": [(g, n, c, _share(c, n), p) for g, n, c, p in summary],
+            "villages": Paginator(chosen.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+            if chosen
+            else None,
+            "people": chosen_people,
+            "people_total": len(people),
             "grids": grids,
             "covered": covered,
-            "share": round(100 * covered / grids, 1) if grids else 0.0,
+            "share": _share(covered, grids),
         },
     )
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
 
 
 # --- import and export ----------------------------------------------------------------------
@@ -440,7 +492,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def import_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(roster.template_workbook(), "roster-template.xlsx")
+    return xlsx_response(roster.template_workbook(), "花名册导入模板.xlsx")
 
 
 @require_safe
@@ -450,15 +502,7 @@ def export(request: HttpRequest) -> HttpResponse:
     if org is not None:
         people = people.in_subtree(org)
     people = people.prefetch_related("positions").order_by("org__path", "name", "pk")
-    return _xlsx(roster.export_workbook(people), "roster.xlsx")
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(roster.export_workbook(people, org=org), export_filename(org, "花名册"))
 
 
 # --- talent tags ----------------------------------------------------------------------------
@@ -537,9 +581,11 @@ def congress_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "elections": congress.elections.all(),
             "target_form": forms.TargetForm(),
-            "categories": {
-                d.value: services.composition_categories(d.value) for d in CompositionDimension
-            },
+            # A list of pairs, not a dict: a key named like a dict method ("items") would
+            # shadow it in the template.
+            "categories": [
+                (d.value, services.composition_categories(d.value)) for d in CompositionDimension
+            ],
         },
     )
 
@@ -623,10 +669,12 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("people:election", pk=election.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("people.manage_congress", raise_exception=True)
 def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = (
@@ -636,6 +684,15 @@ def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if candidate is None:
         raise Http404
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            title=_("移除候选人"),
+            subject=candidate.person.name,
+            lost=[_("从“%(e)s”的候选人名单中移除") % {"e": candidate.election}],
+            button=_("移除候选人"),
+            cancel_url=reverse("people:election", args=[candidate.election_id]),
+        )
     try:
         services.remove_candidate(actor=request.user, candidate=candidate)
     except ValidationError as error:
@@ -688,22 +745,53 @@ def election_count(request: HttpRequest, pk: int) -> HttpResponse:
     return _election_action(request, pk, services.count_election)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("people.manage_congress", raise_exception=True)
 def election_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        election = _election(request, pk)
+        elected = election.candidates.filter(outcome=CandidateOutcome.ELECTED).count()
+        return confirm_page(
+            request,
+            title=_("确认选举结果"),
+            subject=str(election),
+            lost=[
+                _("%(n)d 名当选者任执委，任期自选举之日起") % {"n": elected},
+                _("确认后结果不能再退回修改"),
+            ],
+            button=_("确认结果，当选者任执委"),
+            cancel_url=reverse("people:election", args=[election.pk]),
+            danger=False,
+        )
     return _election_action(request, pk, services.confirm_election)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("people.manage_congress", raise_exception=True)
 def election_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        election = _election(request, pk)
+        return confirm_page(
+            request,
+            title=_("退回修改"),
+            subject=str(election),
+            lost=[
+                _("选举退回草稿状态"),
+                _("已计算的当选结果和名次被清除，需要重新计票"),
+            ],
+            button=_("退回修改"),
+            cancel_url=reverse("people:election", args=[election.pk]),
+        )
     return _election_action(request, pk, services.reopen_election)
 
 
 @require_safe
 def election_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     election = _election(request, pk)
-    return _xlsx(exports.election_workbook(election), f"election-{election.pk}.xlsx")
+    return xlsx_response(
+        exports.election_workbook(election),
+        export_filename(election.congress.org, f"{election.name}结果"),
+    )
 
 
 @require_safe

@@ -2,12 +2,13 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VenuesConfig(AppConfig):
     name = "fulian.venues"
     label = "venues"
-    verbose_name = _("阵地")
+    verbose_name = pgettext_lazy("plural", "阵地")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
@@ -34,12 +35,21 @@ class VenuesConfig(AppConfig):
             AssessmentEvidence,
         ):
             auditlog.register(model)
-        registry.nav_item("strong", _("阵地"), "venues:list", order=40)
+        registry.nav_item("strong", pgettext_lazy("plural", "阵地"), "venues:list", order=40)
         registry.nav_item("strong", _("阵地地图"), "venues:map", order=41)
-        registry.nav_item("strong", _("创建标准"), "venues:standards", order=42)
-        registry.nav_item("strong", _("未达标阵地"), "venues:below_standard", order=43)
-        registry.nav_item("strong", _("本年度未评估阵地"), "venues:not_assessed", order=44)
-        registry.org_section(_("阵地"), "venues/org_section.html", org_section_context, order=30)
+        registry.nav_item("strong", _("创建标准"), "venues:standards", order=42, grassroots=False)
+        registry.nav_item(
+            "strong", _("未达标阵地"), "venues:below_standard", order=43, grassroots=False
+        )
+        registry.nav_item(
+            "strong", _("未评估阵地"), "venues:not_assessed", order=44, grassroots=False
+        )
+        registry.org_section(
+            pgettext_lazy("plural", "阵地"),
+            "venues/org_section.html",
+            org_section_context,
+            order=30,
+        )
 
 
 def org_section_context(request: Any, org: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from fulian.accounts.models import User
 from fulian.orgs.models import Org, OrgKind
 from fulian.venues import services
@@ -427,8 +429,8 @@ def load_study_tour(admin: User) -> str:
             org=district,
             kind="study_tour",
             title=STUDY_TOUR_TITLE,
-            start=datetime.datetime(2023, 9, 14, 9, 0),
-            end=datetime.datetime(2023, 9, 14, 17, 0),
+            start=datetime.datetime(2023, 9, 14, 9, 0, tzinfo=timezone.get_current_timezone()),
+            end=datetime.datetime(2023, 9, 14, 17, 0, tzinfo=timezone.get_current_timezone()),
             place="天水镇、皂郊镇",
             destinations=sites,
             head_count=46,

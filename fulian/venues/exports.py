@@ -2,65 +2,50 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils import translation
 
+from fulian.core import exports
+from fulian.core.exports import DATE, NUMBER, Column
 from fulian.venues.models import Venue, VenueHost, VenueStatus, VenueType
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = [
-    "名称",
-    "类型",
-    "依托场所",
-    "依托场所名称",
-    "共建共享共用",
-    "所属组织",
-    "所属组织代码",
-    "地址",
-    "纬度",
-    "经度",
-    "开放时间",
-    "场所联系电话",
-    "建成日期",
-    "状态",
-    "达标",
-    "示范点",
+    Column("名称"),
+    Column("类型"),
+    Column("依托场所"),
+    Column("依托场所名称"),
+    Column("共建共享共用"),
+    Column("所属组织"),
+    Column("所属组织代码"),
+    Column("地址", width=30),
+    Column("纬度", NUMBER),
+    Column("经度", NUMBER),
+    Column("开放时间", width=16),
+    Column("场所联系电话"),
+    Column("建成日期", DATE),
+    Column("状态"),
+    Column("达标"),
+    Column("示范点"),
 ]
-WIDTHS = (30, 14, 20, 24, 8, 24, 16, 36, 12, 12, 20, 16, 12, 10, 8, 8)
 
 
-def venue_workbook(venues: Iterable[Venue]) -> bytes:
+def venue_workbook(venues: Iterable[Venue], *, org: Any = None) -> bytes:
     """One row per venue; labels in Simplified Chinese, coordinates as numbers, the
     established date as a date cell, yes/no as 是/否. The org code is the NBS code of a
-    division, or the org's id."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+    division, or the org's id; its name stands beside it."""
     with translation.override("zh-hans"):
         types = {k: str(v) for k, v in VenueType.choices}
         hosts = {k: str(v) for k, v in VenueHost.choices}
         statuses = {k: str(v) for k, v in VenueStatus.choices}
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("阵地")
-        for i, width in enumerate(WIDTHS, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        bold = Font(bold=True)
-        header = []
-        for title in COLUMNS:
-            cell = WriteOnlyCell(ws, value=title)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for v in venues:
-            established = None
-            if v.established is not None:
-                established = WriteOnlyCell(ws, value=v.established)
-                established.number_format = "yyyy-mm-dd"
-            ws.append(
+        book = exports.new_book()
+        exports.add_table(
+            book,
+            sheet="阵地",
+            title=exports.title(org, "阵地名录"),
+            columns=COLUMNS,
+            rows=(
                 [
                     v.name,
                     types.get(v.type, v.type),
@@ -74,12 +59,13 @@ def venue_workbook(venues: Iterable[Venue]) -> bytes:
                     float(v.longitude) if v.longitude is not None else None,
                     v.opening_hours,
                     v.contact_phone,
-                    established,
+                    v.established,
                     statuses.get(v.status, v.status),
                     "是" if v.certified else "否",
                     "是" if v.is_model_site else "否",
                 ]
-            )
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+                for v in venues
+            ),
+            totals=False,
+        )
+        return exports.to_bytes(book)

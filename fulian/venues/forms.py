@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fulian.building.forms import DATE, org_choices, scope_orgs
+from fulian.core import periods
 from fulian.orgs.models import Org
 from fulian.venues.models import ItemKind, VenueHost, VenueStatus, VenueType
 from fulian.venues.services import ItemResult, ItemSpec
@@ -109,7 +109,7 @@ class AssessmentForm(forms.Form):
     evidence = forms.FileField(label=_("佐证材料（可选）"), required=False)
 
     def __init__(self, *args: Any, standard: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("date", datetime.date.today())
+        kwargs.setdefault("initial", {}).setdefault("date", periods.today())
         super().__init__(*args, **kwargs)
         self.standard_items = list(standard.items.all())
         for item in self.standard_items:

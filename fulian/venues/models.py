@@ -3,7 +3,6 @@ homes; the creation standard of each venue type and assessments against it."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +10,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from fulian.core import periods
 from fulian.core.audit import OrgAuditMixin
 from fulian.core.scope import ScopedQuerySet, subtree_bounds, user_org
 
@@ -38,7 +39,7 @@ class VenueStatus(models.TextChoices):
     PLANNED = "planned", _("筹建中")
     OPEN = "open", _("运行中")
     SUSPENDED = "suspended", _("暂停")
-    CLOSED = "closed", _("已撤销")
+    CLOSED = "closed", pgettext_lazy("venue status", "已撤销")
 
 
 class Venue(OrgAuditMixin, models.Model):
@@ -89,7 +90,7 @@ class Venue(OrgAuditMixin, models.Model):
 
     class Meta:
         verbose_name = _("阵地")
-        verbose_name_plural = _("阵地")
+        verbose_name_plural = pgettext_lazy("plural", "阵地")
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["type", "established"]),
@@ -118,7 +119,7 @@ def _stored_name(prefix: str, filename: str) -> str:
 
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     suffix = suffix if suffix.isalnum() and len(suffix) <= 5 else "bin"
-    return f"{prefix}/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+    return f"{prefix}/{periods.today():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
 
 
 def venue_photo_path(instance: Any, filename: str) -> str:

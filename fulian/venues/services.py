@@ -12,9 +12,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fulian.core import periods
 from fulian.core.uploads import check_upload, process_photo, safe_name
 from fulian.orgs.models import Org
 from fulian.venues.models import (
@@ -74,7 +74,7 @@ def _clean_venue(values: dict[str, Any]) -> dict[str, Any]:
     ):
         errors["latitude"] = _("经纬度超出范围（WGS-84）。")
     established = values.get("established")
-    if established and established > timezone.localdate():
+    if established and established > periods.today():
         errors["established"] = _("建成日期不能晚于今天。")
     if errors:
         raise ValidationError(errors)
@@ -225,7 +225,7 @@ def assess(
     standard = standard or standard_for(venue)
     if standard is None:
         raise ValidationError(_("该类阵地尚无创建标准。"))
-    if date > timezone.localdate():
+    if date > periods.today():
         raise ValidationError({"date": _("评估日期不能晚于今天。")})
     items = list(standard.items.all())
     missing = [i.label for i in items if i.pk not in results]

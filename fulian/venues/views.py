@@ -14,12 +14,14 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fulian.core import periods
+from fulian.core.exports import filename as export_filename
+from fulian.core.exports import xlsx_response
 from fulian.core.forms import add_service_errors
-from fulian.core.params import query_id, query_year
+from fulian.core.params import query_id
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.core.uploads import serve
 from fulian.orgs.models import Org
@@ -87,9 +89,8 @@ def venue_list(request: HttpRequest) -> HttpResponse:
 def venue_export(request: HttpRequest) -> HttpResponse:
     """The list as filtered on the page, every page of it, as .xlsx."""
     _form, qs = filtered_venues(request)
-    response = HttpResponse(exports.venue_workbook(qs), content_type=exports.XLSX)
-    response["Content-Disposition"] = 'attachment; filename="venues.xlsx"'
-    return response
+    org = user_org(request.user)
+    return xlsx_response(exports.venue_workbook(qs, org=org), export_filename(org, "阵地名录"))
 
 
 @require_safe
@@ -346,8 +347,9 @@ def below_standard(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def not_assessed(request: HttpRequest) -> HttpResponse:
-    """Open venues without an assessment in a year (``?year=``, default this year)."""
-    year = query_year(request, lo=1949) or timezone.localdate().year
+    """Open venues without an assessment in the current period's year (``?year=`` for
+    another)."""
+    year = periods.current_period(request).start.year
     qs = (
         Venue.objects.for_user(request.user)
         .filter(status=VenueStatus.OPEN)

@@ -128,6 +128,26 @@ def test_reset_matrix(client, cast):
     def state():
         return User.objects.filter(pk=target.pk).values_list("totp_enabled", flat=True).get()
 
+    # A GET only asks what will be lost.
+    check_matrix(
+        client,
+        cast,
+        "GET",
+        f"/accounts/users/{target.pk}/reset-2fa/",
+        {
+            "anonymous": 302,
+            "district_admin": 200,
+            "town_a_admin": 200,
+            "town_b_admin": 404,
+            "village_editor": 403,
+            "viewer": 403,
+        },
+        state=state,
+    )
+    client.force_login(cast.town_a_admin)
+    asked = client.get(f"/accounts/users/{target.pk}/reset-2fa/").content.decode()
+    assert "该账号下次登录时须重新绑定验证器" in asked and 'id="confirm-form"' in asked
+    assert state() is True
     check_matrix(
         client,
         cast,

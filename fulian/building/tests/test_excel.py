@@ -2,6 +2,7 @@
 
 import io
 import re
+from urllib.parse import unquote
 
 import pytest
 from auditlog.models import LogEntry
@@ -14,6 +15,7 @@ from stdnum.cn import uscc
 from fulian.building import services
 from fulian.building.models import Unit, UnitKind, UnitStatus
 from fulian.building.spreadsheets import COLUMNS, EXPORT_COLUMNS, parse_units
+from fulian.core import periods
 from fulian.core.testing import check_matrix
 
 pytestmark = pytest.mark.django_db
@@ -348,7 +350,9 @@ def test_template_has_the_columns_lists_and_text_cells(client, cast):
     check_matrix(client, cast, "get", "/building/units/import/template.xlsx", EVERYONE)
     client.force_login(cast.viewer)
     response = client.get("/building/units/import/template.xlsx")
-    assert response["Content-Disposition"] == 'attachment; filename="units-template.xlsx"'
+    assert unquote(response["Content-Disposition"]) == (
+        "attachment; filename*=utf-8''应建单位登记表模板.xlsx"
+    )
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["应建单位", "说明"]
     ws = wb["应建单位"]
@@ -388,24 +392,34 @@ def test_export_is_the_filtered_list_in_scope_cell_by_cell(client, cast, registe
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    day = periods.today()
+    assert unquote(response["Content-Disposition"]) == (
+        f"attachment; filename*=utf-8''秦州区妇联_应建未建单位名单_{day:%Y%m%d}.xlsx"
+    )
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws.title == "应建单位"
+    blank = [None] * 6
     assert [[c.value for c in row] for row in ws.iter_rows()] == [
+        ["秦州区妇联应建未建单位名单", *blank],
+        [f"导出日期：{day:%Y-%m-%d}　共 3 条", *blank],
         EXPORT_COLUMNS,
         ["下寨子物业公司", None, "企业", "620502103005", 4, "下寨子居民委员会", "免建"],
         ["天水镇司法所", code(61), "机关", "620502108", 2, "天水镇", "未建立"],
         ["皂郊镇卫生院", code(60), "事业单位", "620502103", 31, "皂郊镇", "未建立"],
+        ["合计", None, None, None, 37, None, None],
     ]
     # Codes are text cells (the equality above tells '620502108' from 620502108).
     client.force_login(cast.town_a_admin)
     ws = load_workbook(io.BytesIO(client.get("/building/units/export.xlsx").content)).active
-    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == [
+    assert ws["A1"].value == "皂郊镇妇联应建未建单位名单"
+    assert [r[0] for r in ws.iter_rows(min_row=4, values_only=True)] == [
         "下寨子物业公司",
         "皂郊镇卫生院",
+        "合计",
     ]
     response = client.get("/building/units/export.xlsx?status=pending&kind=public_unit&page=2")
     ws = load_workbook(io.BytesIO(response.content)).active
-    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["皂郊镇卫生院"]
+    assert [r[0] for r in ws.iter_rows(min_row=4, values_only=True)] == ["皂郊镇卫生院", "合计"]
     # The page links to the export with its filters (not its page number).
     page = client.get("/building/units/?status=pending&kind=public_unit&page=1").content.decode()
     assert 'href="/building/units/export.xlsx?status=pending&amp;kind=public_unit"' in page
@@ -560,3 +574,17 @@ def test_confirm_checks_again_what_changed_since_the_preview(client, cast):
     assert Unit.objects.count() == 1
     with pytest.raises(CommandError):
         call_command("import_units", "/nonexistent.xlsx")
+
+
+def test_an_edited_export_reports_the_sheet_row_of_an_error(client, cast, register):
+    client.force_login(cast.district_admin)
+    book = load_workbook(io.BytesIO(client.get("/building/units/export.xlsx").content))
+    ws = book.active
+    assert ws["A5"].value == "天水镇司法所"
+    ws["D5"] = "999999999"
+    out = io.BytesIO()
+    book.save(out)
+    plan = parse_units(out.getvalue(), actor=cast.district_admin)
+    assert [str(e) for e in plan.errors] == [
+        "第5行「所属区域代码」：未找到该区域，或不在您的管辖范围内。"
+    ]

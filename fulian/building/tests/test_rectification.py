@@ -20,6 +20,7 @@ from fulian.building.models import (
     RectificationItem,
 )
 from fulian.building.tests.conftest import png_bytes
+from fulian.core import periods
 from fulian.core.testing import check_matrix
 
 pytestmark = pytest.mark.django_db
@@ -236,7 +237,7 @@ def test_overdue_items_are_flagged_for_owner_and_visitor(client, cast, visit, it
         finding=visit.findings.first(),
         org=cast.town_b,
         what="按期整改",
-        deadline=datetime.date.today() + datetime.timedelta(days=30),
+        deadline=periods.today() + datetime.timedelta(days=30),
     )
     assert list(RectificationItem.objects.overdue()) == [item]
     client.force_login(cast.town_a_admin)
@@ -455,3 +456,28 @@ def test_items_list_query_count(client, cast, visit, django_assert_num_queries):
         assert client.get("/building/items/").status_code == 200
     with django_assert_num_queries(9):  # plus the visited orgs' prefetch
         assert client.get("/building/visits/").status_code == 200
+
+
+def test_my_items_on_home_count_only_what_my_side_must_finish(client, cast, item):
+    """The home page's 待我整改 counts the unfinished items of the user's own org; the
+    district (the visitor, and above the owner) sees no such count."""
+    client.force_login(cast.town_a_admin)
+    home = client.get("/").content.decode()
+    assert (
+        'href="/building/items/?todo=on" data-action="building:items">' in home
+        and 'text-bg-danger ms-1">1</span>' in home
+    )
+    listed = client.get("/building/items/?todo=on").content.decode()
+    assert (
+        listed.count('class="list-group-item" data-status') == 1
+        and "补齐妇女之家活动台账" in listed
+    )
+    client.force_login(cast.district_admin)
+    assert 'text-bg-danger ms-1">' not in client.get("/").content.decode()
+    assert (
+        'class="list-group-item" data-status'
+        not in client.get("/building/items/?todo=on").content.decode()
+    )
+    services.move_item(actor=cast.town_a_admin, item=item, to="in_progress")
+    client.force_login(cast.town_a_admin)
+    assert 'text-bg-danger ms-1">1</span>' in client.get("/").content.decode()

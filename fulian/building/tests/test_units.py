@@ -350,3 +350,29 @@ def test_exempt_and_lift_matrix(client, cast):
         state=lambda: Unit.objects.filter(status="none").count(),
     )
     assert client.get("/building/units/").status_code == 302
+
+
+def test_lifting_an_exemption_asks_first(client, cast):
+    unit = make_unit(cast)
+    services.exempt_unit(actor=cast.district_admin, unit=unit, reason="不具备条件")
+    check_matrix(
+        client,
+        cast,
+        "GET",
+        f"/building/units/{unit.pk}/lift/",
+        expected={
+            "anonymous": 302,
+            "district_admin": 200,
+            "town_a_admin": 200,
+            "town_b_admin": 404,
+            "village_editor": 404,
+            "viewer": 403,
+        },
+        state=lambda: Unit.objects.get(pk=unit.pk).status,
+    )
+    client.force_login(cast.town_a_admin)
+    page = client.get(f"/building/units/{unit.pk}/lift/").content.decode()
+    assert "免建理由“不具备条件”将被清除" in page
+    assert f'href="/building/units/{unit.pk}/lift/" id="unit-lift"' in (
+        client.get(f"/building/units/{unit.pk}/").content.decode()
+    )

@@ -2,9 +2,8 @@
 
 from django import forms, template
 from django.forms import BoundField
-from django.utils.translation import get_language
 
-from fulian.core.text import to_traditional
+from fulian.core import text
 
 register = template.Library()
 
@@ -12,10 +11,14 @@ register = template.Library()
 @register.filter
 def script(value: object) -> str:
     """Show stored (Simplified) text in the reader's script: Traditional under zh-hant."""
-    text = "" if value is None else str(value)
-    if (get_language() or "").lower() == "zh-hant":
-        return to_traditional(text)
-    return text
+    return text.script(value)
+
+
+@register.filter
+def label(value: object) -> str:
+    """A stored label (activity kind, campaign, series) in the reader's language:
+    Fulian's own names translated, names the district typed in the reader's script."""
+    return text.label(value)
 
 
 @register.filter

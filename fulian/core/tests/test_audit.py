@@ -93,3 +93,79 @@ def test_configuration_without_an_org_shows_to_the_top_only(client, cast):
     )
     client.force_login(lower)
     assert "巾帼建功标兵" not in client.get("/audit/").content.decode()
+
+
+def test_changes_read_as_labels_and_names_even_for_a_field_called_items(client, cast):
+    """A logged field named ``items`` used to shadow ``dict.items`` and answer 500."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from fulian.orgs.models import Org
+
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Org),
+        object_pk=str(cast.village_a.pk),
+        object_id=cast.village_a.pk,
+        object_repr=cast.village_a.name,
+        action=LogEntry.Action.UPDATE,
+        changes={"items": ["1", "2"], "name": ["旧名", "新名"], "parent": ["None", "x"]},
+        additional_data={"org_path": cast.village_a.path},
+    )
+    client.force_login(cast.district_admin)
+    response = client.get("/audit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "items</span>：1 → 2" in html
+    assert "名称</span>：旧名 → 新名" in html
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d</td>", html)
+    assert not re.search(r"\d\d:\d\d:\d\d</td>", html)
+
+
+def test_unnamed_columns_booleans_and_reverse_relations_read_as_words(client, cast):
+    from django.contrib.contenttypes.models import ContentType
+
+    from fulian.building.models import Evidence
+
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Evidence),
+        object_pk="7",
+        object_id=7,
+        object_repr="整改照片.png",
+        action=LogEntry.Action.CREATE,
+        changes={
+            "id": ["None", "7"],
+            "item": ["None", "None"],
+            "size": ["None", "140"],
+            "uploaded_at": ["None", "2023-10-15 01:46:12"],
+        },
+        additional_data={"org_path": cast.village_a.path},
+    )
+    from fulian.building.models import RectificationItem
+
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(RectificationItem),
+        object_pk="9",
+        object_id=9,
+        object_repr="补齐台账",
+        action=LogEntry.Action.CREATE,
+        changes={"what": ["None", "补齐台账"], "history": ["None", "building.ItemHistory.None"]},
+        additional_data={"org_path": cast.village_a.path},
+    )
+    from fulian.venues.models import Venue
+
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Venue),
+        object_pk="8",
+        object_id=8,
+        object_repr="下寨子妇女之家",
+        action=LogEntry.Action.UPDATE,
+        changes={"certified": ["False", "True"]},
+        additional_data={"org_path": cast.village_a.path},
+    )
+    client.force_login(cast.district_admin)
+    html = client.get("/audit/").content.decode()
+    assert "编号</span>：∅ → 7" in html
+    assert "整改事项</span>：∅ → ∅" in html  # the related model's name for an unnamed FK
+    assert "文件大小（字节）</span>：∅ → 140" in html
+    assert "上传时间</span>：∅ → 2023年10月15日 09:46" in html  # Beijing time, to the minute
+    assert "ItemHistory" not in html
+    assert "达标</span>：否 → 是" in html

@@ -40,3 +40,34 @@ def test_home_for_a_user_without_an_org(client, cast):
     user = User.objects.create_user("orphan", "Orphan-2023")
     client.force_login(user)
     assert "您的账号尚未分配组织" in client.get("/").content.decode()
+
+
+def test_grassroots_users_do_not_see_the_supervision_menus(client, cast):
+    supervision = [
+        'href="/building/units/"',
+        'href="/venues/standards/"',
+        'href="/people/congresses/"',
+    ]
+    client.force_login(cast.village_editor)
+    page = client.get("/").content.decode()
+    assert [s for s in supervision if s in page] == []
+    assert 'data-action="events:record"' in page  # one tap to record an activity
+    client.force_login(cast.town_a_admin)
+    page = client.get("/").content.decode()
+    assert [s for s in supervision if s in page] == supervision
+    client.force_login(cast.viewer)
+    page = client.get("/").content.decode()
+    assert 'data-action="events:record"' not in page and 'data-action="events:list"' in page
+
+
+def test_every_save_says_it_saved(client, cast):
+    client.force_login(cast.town_a_admin)
+    response = client.post(
+        f"/orgs/{cast.town_a.pk}/new/",
+        {"name": "皂郊镇卫生院妇委会", "kind": "institution"},
+        follow=True,
+    )
+    assert response.redirect_chain and "已保存。" in response.content.decode()
+    # A view's own message is not doubled, and a switch of period is not a save.
+    page = client.post("/period/", {"period": "2022", "next": "/"}, follow=True)
+    assert "已保存。" not in page.content.decode()

@@ -42,6 +42,21 @@ def test_no_template_has_inline_script_or_style():
     assert offenders == []
 
 
+# ``x.items`` in a template looks up the key "items" before the dict method: a logged field
+# named ``items`` turned the audit page into a 500. Templates get lists of pairs instead;
+# a related manager (``finding.items.all``) is not a dict.
+DICT_METHOD = re.compile(r"\.(?:items|keys|values)\b(?!\.all\b)")
+
+
+def test_no_template_iterates_a_dict_through_its_methods():
+    offenders = []
+    for path in _template_files():
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if DICT_METHOD.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == []
+
+
 def _pages(cast):
     urls = [reverse(item.url_name) for item in registry.nav]
     urls += [
@@ -136,3 +151,30 @@ def test_every_catalogue_is_complete_and_compiled(tmp_path):
         compiled = tmp_path / "check.mo"
         po.save_as_mofile(str(compiled))
         assert compiled.read_bytes() == path.with_suffix(".mo").read_bytes(), f"{path}: stale .mo"
+
+
+def test_translation_check_refuses_a_variable_where_extraction_cannot_see_it(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("translations", ROOT / "scripts/translations.py")
+    assert spec is not None and spec.loader is not None
+    checker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(checker)
+    assert checker.untranslatable() == []
+    app = tmp_path / "fulian" / "demo"
+    (app / "templates" / "demo").mkdir(parents=True)
+    (app / "labels.py").write_text(
+        "from django.utils.translation import gettext as _, pgettext\n"
+        "NAMES = ['汉族']\n"
+        "ok = _('汉族'), pgettext('role', '查看')\n"
+        "bad = [_(n) for n in NAMES]\n"
+        "worse = pgettext('role', NAMES[0])\n"
+    )
+    (app / "templates" / "demo" / "page.html").write_text(
+        '{% translate "查看" context "verb" %}{% translate kind.name %}'
+    )
+    assert checker.untranslatable(tmp_path) == [
+        "fulian/demo/labels.py:4: _() of a variable (extraction cannot see it)",
+        "fulian/demo/labels.py:5: pgettext() of a variable (extraction cannot see it)",
+        "fulian/demo/templates/demo/page.html:1: translate of a variable (kind.name)",
+    ]

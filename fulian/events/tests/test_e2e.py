@@ -1,14 +1,15 @@
 """Browser journeys in a real Chromium: a trainee checks in on a phone (375 px) while the
-organiser's count goes up; an activity recorded on a phone survives a lost connection."""
+organiser's count goes up; an activity recorded on a phone without a signal waits in the
+outbox and arrives once."""
 
 import contextlib
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from fulian.core import periods
 from fulian.core.testing import PASSWORD
 from fulian.events import services
 from fulian.events.models import Activity, Attendance, Campaign
@@ -25,7 +26,7 @@ def login(page, live_server, username):
 
 
 def test_phone_checkin_journey(page, phone, live_server, cast, trainee):
-    now = timezone.now()
+    now = periods.now()
     training = services.create_training(
         actor=None, org=cast.town_a, title="领头雁培训班", start=now.date(), series="lingtouyan"
     )
@@ -77,21 +78,27 @@ def test_phone_recording_survives_a_lost_connection(phone, live_server, cast):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     phone.context.set_offline(True)
     phone.click("#record-submit")
-    phone.wait_for_selector("#record-offline:not(.d-none)")
+    # The notice sits under the submit button, and the record waits in the outbox.
+    notice = phone.locator("#record-offline")
+    notice.wait_for()
+    button = phone.locator("#record-submit").bounding_box()
+    assert 0 < notice.bounding_box()["y"] - (button["y"] + button["height"]) < 20
+    assert phone.locator("#outbox li[data-state=pending]").count() == 1
     assert Activity.objects.count() == 0
-    # Even a reload while offline-then-online keeps the form: it is in localStorage.
+    # A reload while offline-then-online loses nothing: the outbox sends it, once.
     phone.context.set_offline(False)
-    # The page's own "online" handler may resubmit first, which aborts the reload.
     with contextlib.suppress(PlaywrightError):
         phone.reload()
-    phone.wait_for_url(f"{live_server.url}/events/*/", timeout=15000)
+    phone.wait_for_selector("#outbox li[data-state=sent]", timeout=15000)
     activity = Activity.objects.get()
     assert (activity.title, activity.head_count, activity.org) == (
         "巾帼共建美丽家园·村口广场",
         18,
         cast.village_a,
     )
-    # Submitting the same draft twice more (double tap, retry) still leaves one record.
+    # Another page, another flush: still one record; dismissing empties the outbox.
     phone.goto(f"{live_server.url}/events/record/")
-    assert phone.evaluate("localStorage.length") == 0
+    phone.click("#outbox li[data-state=sent] button")
+    assert phone.evaluate("FulianOutbox.entries().length") == 0
+    assert phone.locator("#outbox").is_hidden()
     assert Activity.objects.count() == 1

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from fulian.core import periods
 from fulian.core.uploads import process_photo
 from fulian.events import documents, services
 from fulian.events.models import Activity, AttendanceStatus
@@ -256,8 +257,14 @@ def test_attendance_workbook_cells(cast, training, trainee):
     services.check_in_person(actor=None, session=first, person=zhao)
     book = openpyxl.load_workbook(io.BytesIO(documents.attendance_workbook(training.activity)))
     sheet = book["签到表"]
-    assert sheet["A1"].value == "皂郊镇执委培训班"
-    assert [c.value for c in sheet[2]] == [
+    day = periods.today()
+    assert [sheet[f"A{r}"].value for r in range(1, 5)] == [
+        "皂郊镇执委培训班签到表",
+        f"导出日期：{day:%Y-%m-%d}　共 2 条",
+        "举办单位：皂郊镇妇联",
+        "举办日期：2023-08-29",
+    ]
+    assert [c.value for c in sheet[5]] == [
         "序号",
         "姓名",
         "单位",
@@ -266,7 +273,7 @@ def test_attendance_workbook_cells(cast, training, trainee):
         "08-29 14:00 下午：家庭教育",
         "出勤场次",
     ]
-    assert [c.value for c in sheet[3]] == [
+    assert [c.value for c in sheet[6]] == [
         1,
         "李秀英",
         "下寨子居民委员会",
@@ -275,7 +282,7 @@ def test_attendance_workbook_cells(cast, training, trainee):
         "迟到",
         2,
     ]
-    assert [c.value for c in sheet[4]] == [
+    assert [c.value for c in sheet[7]] == [
         2,
         "赵敏",
         "杨家沟村民委员会",
@@ -284,14 +291,20 @@ def test_attendance_workbook_cells(cast, training, trainee):
         None,
         1,
     ]
-    assert sheet.max_row == 4
+    # Who came to each session, and the attendances (人次) in all.
+    assert [c.value for c in sheet[8]] == ["合计", None, None, None, 2, 1, 3]
+    assert sheet.max_row == 8
+    assert (sheet.freeze_panes, sheet.print_title_rows) == ("A6", "$5:$5")
     summary = book["汇总"]
-    assert [[c.value for c in row] for row in summary.iter_rows()] == [
+    assert [[c.value for c in row] for row in summary.iter_rows(min_row=3)] == [
         ["场次", "开始时间", "人次", "人数"],
-        ["上午：履职能力", "2023-08-29 09:00", 2, 2],
-        ["下午：家庭教育", "2023-08-29 14:00", 1, 1],
+        # Times are datetime cells in Beijing time, to the minute.
+        ["上午：履职能力", datetime.datetime(2023, 8, 29, 9, 0), 2, 2],  # noqa: DTZ001 - a cell
+        ["下午：家庭教育", datetime.datetime(2023, 8, 29, 14, 0), 1, 1],  # noqa: DTZ001 - a cell
+        # 人数 counts each person once over the class: 2, not 2 + 1.
         ["合计", None, 3, 2],
     ]
+    assert summary["B4"].number_format == "yyyy-mm-dd hh:mm"
 
 
 def _text(document):
@@ -319,6 +332,10 @@ def test_certificates_pdf(cast, training, trainee, cjk_pdf):
     assert (
         "结业证书" in text and "李秀英" in text and "出勤 2/2 场次" in text and "半程" not in text
     )
+    # Issued by the federation, numbered, with a place for its seal; no stray markup.
+    number = f"2023-{training.pk:04d}-{trainee.pk:06d}"
+    assert f"证书编号：{number}" in text and "皂郊镇妇联" in text and "（盖章）" in text
+    assert "head>" not in text and "皂郊镇\n" not in text
     pdf = documents.certificates_pdf(training)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     # The Noto CJK font is what the PDF embeds (not a fallback without Chinese glyphs).
@@ -342,7 +359,7 @@ def test_missing_cjk_font_is_reported(client, cast, training, monkeypatch):
         documents.cjk_font_family.cache_clear()
 
 
-def test_delete_activity_removes_photos(cast):
+def test_delete_activity_goes_to_the_bin_and_is_purged_after_30_days(cast):
     activity = services.create_activity(
         actor=None,
         org=cast.village_a,
@@ -354,9 +371,69 @@ def test_delete_activity_removes_photos(cast):
     photo = activity.photos.get()
     storage, name = photo.image.storage, photo.image.name
     assert storage.exists(name)
-    with pytest.MonkeyPatch.context():
-        from django.test import TestCase
+    from django.test import TestCase
 
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            services.delete_activity(actor=cast.village_editor, activity=activity)
-    assert not storage.exists(name) and not Activity.objects.filter(pk=activity.pk).exists()
+    services.delete_activity(actor=cast.village_editor, activity=activity)
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+    assert storage.exists(name)  # still in the bin
+    # A village editor cannot restore; the district admin can.
+    with pytest.raises(PermissionDenied):
+        services.restore_activity(actor=cast.village_editor, activity=activity)
+    services.restore_activity(actor=cast.district_admin, activity=activity)
+    assert Activity.objects.filter(pk=activity.pk).exists()
+    assert activity.photos.count() == 1
+    services.delete_activity(actor=cast.village_editor, activity=activity)
+    # Nothing is purged before 30 days…
+    assert services.purge_recycle_bin() == (0, 0)
+    with pytest.raises(ValidationError, match="删除已超过 30 天，无法恢复。"):
+        services.restore_activity(actor=cast.district_admin, activity=_aged(activity, days=31))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert services.purge_recycle_bin() == (1, 1)
+    assert not storage.exists(name) and not Activity.all_objects.filter(pk=activity.pk).exists()
+
+
+def _aged(activity, *, days):
+    Activity.all_objects.filter(pk=activity.pk).update(
+        deleted_at=periods.now() - datetime.timedelta(days=days)
+    )
+    return Activity.all_objects.get(pk=activity.pk)
+
+
+def test_deleted_photo_can_be_restored(cast):
+    activity = services.create_activity(
+        actor=None,
+        org=cast.village_a,
+        kind="cleaning",
+        title="x",
+        start=datetime.date(2023, 1, 2),
+        photos=[io.BytesIO(jpeg_bytes(size=(100, 100)))],
+    )
+    photo = activity.photos.get()
+    services.delete_photo(actor=cast.village_editor, photo=photo)
+    assert activity.photos.count() == 0
+    services.restore_photo(actor=cast.district_admin, photo=photo)
+    assert activity.photos.count() == 1
+    with pytest.raises(ValidationError, match="该照片没有被删除。"):
+        services.restore_photo(actor=cast.district_admin, photo=photo)
+
+
+def test_a_resubmission_of_a_deleted_activity_does_not_fail(cast):
+    key = "0b3f1c58-7a51-4a57-9a1e-6a4f1a0a0d11"
+    first = services.create_activity(
+        actor=cast.village_editor,
+        org=cast.village_a,
+        kind="cleaning",
+        title="x",
+        start=datetime.date(2023, 1, 2),
+        idempotency_key=key,
+    )
+    services.delete_activity(actor=cast.village_editor, activity=first)
+    again = services.create_activity(
+        actor=cast.village_editor,
+        org=cast.village_a,
+        kind="cleaning",
+        title="x",
+        start=datetime.date(2023, 1, 2),
+        idempotency_key=key,
+    )
+    assert again.pk == first.pk

@@ -58,9 +58,18 @@ def test_lazy_tree_and_language_switch(page, live_server, demo_tree):
     zaojiao = Org.objects.get(code="620502103")
     node = page.locator(f"li[data-org='{zaojiao.pk}']")
     assert node.locator("ul > li").count() == 0
-    node.locator("> button.toggle").click()
+    toggle = node.locator("> button.toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
     node.locator("ul > li").first.wait_for()
     assert node.locator("ul > li").count() == 36
+    assert toggle.get_attribute("aria-expanded") == "true"
+    # A second tap folds the children away, a third shows them again (loaded once).
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert node.locator("> ul").is_hidden()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and node.locator("> ul").is_visible()
     page.click("#language-switch button[value=zh-hant]")
     page.wait_for_load_state()
     assert "組織樹" in page.locator("h1").inner_text()

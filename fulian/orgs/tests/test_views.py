@@ -228,3 +228,17 @@ def test_tree_and_children_keep_a_constant_number_of_queries(
     with django_assert_num_queries(8):
         html = client.get(f"/orgs/{cast.town_a.pk}/children/").content.decode()
     assert html.count("<li ") == 32
+
+
+def test_dissolve_says_what_will_be_lost(client, cast):
+    from fulian.orgs import services as org_services
+    from fulian.orgs.models import OrgKind
+
+    unit = org_services.create_org(
+        actor=cast.district_admin, parent=cast.town_a, name="甲单位", kind=OrgKind.ENTERPRISE
+    )
+    client.force_login(cast.town_a_admin)
+    page = client.get(f"/orgs/{unit.pk}/dissolve/").content.decode()
+    assert "其 0 个用户账号将不能再为它工作" in page
+    unit.refresh_from_db()
+    assert unit.status == "active"

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from fulian.core import periods
 from fulian.people.models import Person, Position, RosterImport
 from fulian.people.roster import (
     COLUMNS,
@@ -158,7 +159,7 @@ def test_traditional_headers_and_values_and_dates_are_accepted(cast, tmp_path):
         民族="回",
         学历="本科",
         政治面貌="黨員",
-        任职开始=datetime.datetime(2021, 6, 1),
+        任职开始=datetime.datetime(2021, 6, 1),  # noqa: DTZ001 - a spreadsheet cell
     )
     ok, _out, err = _run(_file(tmp_path, [row], header=header))
     assert ok, err
@@ -210,17 +211,23 @@ def test_no_plaintext_in_database_file_or_audit(cast, tmp_path, settings):
 def test_template_and_export_round_trip_masked(cast, people):
     header = read_rows(template_workbook())[0]
     assert header[: len(COLUMNS)] == COLUMNS
-    data = export_workbook(Person.objects.filter(pk=people["a"].pk).prefetch_related("positions"))
+    data = export_workbook(
+        Person.objects.filter(pk=people["a"].pk).prefetch_related("positions"), org=cast.town_a
+    )
     rows = read_rows(data)
-    assert rows[0] == COLUMNS
-    assert rows[1][:5] == [
+    day = periods.today()
+    assert [r[0] for r in rows[:2]] == ["皂郊镇妇联花名册", f"导出日期：{day:%Y-%m-%d}　共 1 条"]
+    assert rows[2] == [*COLUMNS, "所属组织"]
+    assert rows[3][:5] == [
         "王秀英",
         "女",
         "汉族",
         id_for(1)[:4] + "*" * 10 + id_for(1)[-4:],
         "138****0001",
     ]
-    assert rows[1][8:] == ["620502103005", "执委", "2021-05-01"]
+    # The start is a date cell, and the org is named beside its code.
+    assert rows[3][8:] == ["620502103005", "执委", datetime.date(2021, 5, 1), "下寨子居民委员会"]
+    assert len(rows) == 4  # no totals row: nothing in a roster sums
 
 
 def test_command_with_missing_file(db):

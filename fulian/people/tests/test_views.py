@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -349,8 +350,9 @@ def test_export_is_scoped_and_masked(client, cast, people):
 
     client.force_login(cast.town_b_admin)
     rows = read_rows(client.get(reverse("people:export")).content)
-    assert [r[0] for r in rows[1:]] == ["张红霞"]
-    assert rows[1][3] == people["b"].masked_id_number
+    assert rows[0][0] == "天水镇妇联花名册"
+    assert [r[0] for r in rows[3:]] == ["张红霞"]
+    assert rows[3][3] == people["b"].masked_id_number
 
 
 def test_tags_page(client, cast):
@@ -432,6 +434,18 @@ def test_election_flow_through_pages(client, cast, election, people):
         state=state,
     )
     assert state() == ("counted", [(5, "elected"), (4, "elected"), (1, "not_elected")])
+    # Reopening clears the tally: a GET only asks, and changes nothing.
+    check_matrix(
+        client,
+        cast,
+        "GET",
+        reverse("people:election_reopen", args=[election.pk]),
+        {**DISTRICT_ONLY_MANAGE, "district_admin": 200},
+        state=state,
+    )
+    client.force_login(cast.district_admin)
+    asked = client.get(reverse("people:election_reopen", args=[election.pk])).content.decode()
+    assert "已计算的当选结果和名次被清除，需要重新计票" in asked and 'id="confirm-form"' in asked
     check_matrix(
         client,
         cast,
@@ -442,6 +456,18 @@ def test_election_flow_through_pages(client, cast, election, people):
     )
     client.force_login(cast.district_admin)
     client.post(reverse("people:election_count", args=[election.pk]))
+    # Confirming is final: a GET only asks, and changes nothing.
+    check_matrix(
+        client,
+        cast,
+        "GET",
+        reverse("people:election_confirm", args=[election.pk]),
+        {**DISTRICT_ONLY_MANAGE, "district_admin": 200},
+        state=state,
+    )
+    client.force_login(cast.district_admin)
+    asked = client.get(reverse("people:election_confirm", args=[election.pk])).content.decode()
+    assert "2 名当选者任执委，任期自选举之日起" in asked and "确认后结果不能再退回修改" in asked
     check_matrix(
         client,
         cast,
@@ -486,3 +512,40 @@ def test_candidate_add_and_remove(client, cast, election, people):
         state=lambda: election.candidates.count(),
     )
     assert election.candidates.count() == 3
+
+
+def test_long_lists_open_by_town_for_the_district(client, cast, people):
+    """The district sees a row per town with counts, not every village; a town opens its
+    own rows (paginated); a town out of scope is a 404; a town's user sees rows at once."""
+    for org in (cast.village_a, cast.village_a2, cast.village_b, cast.district):
+        services.set_term(actor=cast.district_admin, org=org, start=datetime.date(2015, 1, 1))
+    client.force_login(cast.district_admin)
+    body = client.get(reverse("people:terms_due")).content.decode()
+    assert 'id="terms-towns"' in body and 'id="terms-due"' not in body
+    rows = re.findall(
+        r'<tr data-town="(\d+)"><td><a [^>]+>([^<]+)</a></td>'
+        r'<td class="text-end">(\d+)</td><td class="text-end">(\d+)</td>',
+        body,
+    )
+    assert rows == [
+        (str(cast.district.pk), "秦州区", "1", "1"),
+        (str(cast.town_a.pk), "皂郊镇", "2", "2"),
+        (str(cast.town_b.pk), "天水镇", "1", "1"),
+    ]
+    assert "需要换届的组织共 4 个。" in body
+    town = client.get(reverse("people:terms_due") + f"?town={cast.town_a.pk}").content.decode()
+    assert town.count('<tr><td><a href="/people/org/') == 2 and "杨家沟村民委员会" in town
+    client.force_login(cast.town_b_admin)
+    assert client.get(reverse("people:terms_due") + f"?town={cast.town_a.pk}").status_code == 404
+    assert client.get(reverse("people:terms_due") + "?town=x").status_code == 404
+    client.force_login(cast.town_a_admin)
+    body = client.get(reverse("people:terms_due")).content.decode()
+    assert 'id="terms-towns"' not in body and body.count('<tr><td><a href="/people/org/') == 2
+    # The dual-appointment page opens the same way, once grids are in two towns.
+    client.force_login(cast.district_admin)
+    assert 'id="dual-villages"' in client.get(reverse("people:dual")).content.decode()
+    services.create_grid(actor=cast.district_admin, org=cast.village_b, name="一组")
+    body = client.get(reverse("people:dual")).content.decode()
+    assert 'id="dual-towns"' in body and 'id="dual-villages"' not in body
+    body = client.get(reverse("people:dual") + f"?town={cast.town_a.pk}").content.decode()
+    assert 'id="dual-villages"' in body and "王秀英" in body

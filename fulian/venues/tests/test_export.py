@@ -3,10 +3,12 @@
 import datetime
 import io
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
 
+from fulian.core import periods
 from fulian.core.testing import check_matrix
 from fulian.venues.exports import COLUMNS
 from fulian.venues.models import Venue
@@ -59,11 +61,15 @@ def venues(cast):
     return home, workroom, micro
 
 
+HEADER = [c.title for c in COLUMNS]
+
+
 def rows(client, query=""):
+    """The table under the title and the date line (checked once, below)."""
     response = client.get(URL + query)
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active
-    return [list(r) for r in ws.iter_rows(values_only=True)]
+    return [list(r) for r in ws.iter_rows(min_row=3, values_only=True)]
 
 
 def test_export_matrix_and_every_cell(client, cast, venues):
@@ -73,12 +79,19 @@ def test_export_matrix_and_every_cell(client, cast, venues):
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    assert response["Content-Disposition"] == 'attachment; filename="venues.xlsx"'
+    day = periods.today()
+    assert unquote(response["Content-Disposition"]) == (
+        f"attachment; filename*=utf-8''秦州区妇联_阵地名录_{day:%Y%m%d}.xlsx"
+    )
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws.title == "阵地"
-    assert ws["M3"].number_format == "yyyy-mm-dd"
+    assert (ws["A1"].value, ws["A2"].value) == (
+        "秦州区妇联阵地名录",
+        f"导出日期：{day:%Y-%m-%d}　共 3 条",
+    )
+    assert ws["M5"].number_format == "yyyy-mm-dd"
     assert rows(client) == [
-        COLUMNS,
+        HEADER,
         [
             "天水镇执委婚调工作室",
             "执委婚调工作室",
@@ -110,7 +123,7 @@ def test_export_matrix_and_every_cell(client, cast, venues):
             105.654321,
             "周二、周四 9:00-17:00",
             "0938-2345678",
-            datetime.datetime(2022, 12, 31),
+            datetime.datetime(2022, 12, 31),  # noqa: DTZ001 - a spreadsheet cell
             "运行中",
             "是",
             "是",
@@ -128,7 +141,7 @@ def test_export_matrix_and_every_cell(client, cast, venues):
             105.6,
             "周二、周四 9:00-17:00",
             "0938-2345678",
-            datetime.datetime(2023, 5, 1),
+            datetime.datetime(2023, 5, 1),  # noqa: DTZ001 - a spreadsheet cell
             "运行中",
             "否",
             "否",
@@ -149,7 +162,7 @@ def test_export_honours_scope_and_the_pages_filters(client, cast, venues):
         "皂郊镇文化大院妇女微家"
     ]
     assert [r[0] for r in rows(client, "?q=妇女之家&page=3")[1:]] == ["下寨子妇女之家"]
-    assert rows(client, "?type=childrens_home") == [COLUMNS]
+    assert rows(client, "?type=childrens_home") == [HEADER]
     page = client.get("/venues/?type=micro_home&page=1").content.decode()
     assert 'href="/venues/export.xlsx?type=micro_home"' in page
     assert "export.xlsx" not in client.get("/venues/below-standard/").content.decode()
@@ -164,4 +177,4 @@ def test_export_query_count_does_not_grow_with_rows(
     # session, user, the user's org, the venues with their orgs, the session's refresh
     # (savepoint, update, release)
     with django_assert_num_queries(7):
-        assert len(rows(client)) == 9
+        assert len(rows(client)) == 9  # the header and 8 venues

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from fulian.core.testing import check_matrix
 from fulian.venues import services
@@ -223,7 +224,7 @@ def test_venue_page_lists_its_activities_when_events_link_them(client, cast, ven
         org=cast.district,
         kind="study_tour",
         title="观摩学习",
-        start=datetime.datetime(2023, 9, 14, 9),
+        start=datetime.datetime(2023, 9, 14, 9, tzinfo=timezone.get_current_timezone()),
         destinations=[venue],
     )
     client.force_login(cast.district_admin)

@@ -2,6 +2,8 @@
 // it: a lost connection, a closed tab or an expired login lose nothing. Photos are shrunk
 // in the browser (the server re-encodes them anyway) so they fit in storage and upload
 // fast. Every resubmission carries the same idempotency key: the server keeps one record.
+// Without a signal the record goes to the outbox (static/fulian/outbox.js), which sends it
+// when the connection is back, and the form is ready for the next one with a new key.
 (function () {
   "use strict";
   var form = document.getElementById("record-form");
@@ -17,9 +19,9 @@
   var restored = document.getElementById("record-restored");
   var errorBox = document.getElementById("record-error");
   var submit = document.getElementById("record-submit");
+  var keyField = form.elements.idempotency_key;
   var draft = load() || { fields: {}, photos: [], pending: false };
   var sending = false;
-  var retryTimer = null;
 
   function load() {
     try {
@@ -117,15 +119,45 @@
     errorBox.classList.remove("d-none");
   }
 
-  function scheduleRetry() {
-    offline.classList.remove("d-none");
-    if (!retryTimer) {
-      retryTimer = window.setInterval(function () {
-        if (navigator.onLine !== false) {
-          send();
-        }
-      }, 15000);
+  // A fresh key for every new record: the page may come from the service worker's cache,
+  // rendered once with one key (crypto.randomUUID needs https; getRandomValues does not).
+  function newKey() {
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function summary() {
+    var kind = form.elements.kind;
+    var text = kind && kind.selectedIndex >= 0 ? kind.options[kind.selectedIndex].text : "";
+    return [draft.fields.date, text, draft.fields.place].filter(Boolean).join(" · ");
+  }
+
+  function queue() {
+    if (!window.FulianOutbox) {
+      offline.classList.remove("d-none");
+      return;
     }
+    var fieldsCopy = {};
+    Object.keys(draft.fields).forEach(function (k) { fieldsCopy[k] = draft.fields[k]; });
+    window.FulianOutbox.add({
+      key: draft.fields.idempotency_key,
+      url: form.action || window.location.href,
+      label: summary(),
+      fields: fieldsCopy,
+      photos: draft.photos,
+      fileField: fileInput.name
+    });
+    clear();
+    form.reset();
+    draft = { fields: {}, photos: [], pending: false };
+    keyField.value = newKey();
+    showPreviews();
+    restored.classList.add("d-none");
+    offline.classList.remove("d-none");
   }
 
   function send() {
@@ -167,7 +199,7 @@
       errorBox.textContent = form.getAttribute("data-failed");
       errorBox.classList.remove("d-none");
     }).catch(function () {
-      scheduleRetry();
+      queue();
     }).then(function () {
       sending = false;
       submit.disabled = false;
@@ -206,7 +238,9 @@
     }
   });
 
-  if (Object.keys(draft.fields).length) {
+  if (!Object.keys(draft.fields).length) {
+    keyField.value = newKey();
+  } else {
     writeFields();
     showPreviews();
     restored.classList.remove("d-none");

@@ -12,7 +12,8 @@
   var bounds = [];
   markers.forEach(function (m) {
     var icon = L.divIcon({
-      className: "", iconSize: [18, 18],
+      // A 44 px tap target around a small dot (phones: WCAG 2.5.5).
+      className: "venue-marker-hit", iconSize: [44, 44],
       html: '<div class="venue-marker ' + m.type + (m.model ? " model" : "") + '"></div>'
     });
     var marker = L.marker([m.lat, m.lng], { icon: icon, title: m.name }).addTo(map);
