@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "fulian.building",
     "fulian.venues",
     "fulian.duty",
+    "fulian.cases",
     "fulian.api",
 ]
 
@@ -363,6 +364,10 @@ SPECTACULAR_SETTINGS = {
         "ElectionStatusEnum": "fulian.people.models.ElectionStatus",
         "VenueTypeEnum": "fulian.venues.models.VenueType",
         "VenueStatusEnum": "fulian.venues.models.VenueStatus",
+        "HelpRequestStatusEnum": "fulian.cases.models.RequestStatus",
+        "CaseStatusEnum": "fulian.cases.models.CaseStatus",
+        "CaseOutcomeEnum": "fulian.cases.models.Outcome",
+        "ReferralStatusEnum": "fulian.cases.models.ReferralStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -386,6 +391,11 @@ FULIAN_CHECKIN_GRACE_MINUTES = env.int("FULIAN_CHECKIN_GRACE_MINUTES", default=3
 FULIAN_CHECKIN_LATE_MINUTES = env.int("FULIAN_CHECKIN_LATE_MINUTES", default=10)
 # A women's federation committee's term (《中华全国妇女联合会章程》: five years).
 FULIAN_COMMITTEE_TERM_YEARS = env.int("FULIAN_COMMITTEE_TERM_YEARS", default=5)
+# Mediation cases: follow-up visits this many months after the outcome; days a referral's
+# receiving body has to answer before a reminder; tracking-code tries per address per 10 min.
+FULIAN_CASE_FOLLOW_UPS = tuple(env.list("FULIAN_CASE_FOLLOW_UPS", cast=int, default=[1, 3, 6]))
+FULIAN_REFERRAL_DAYS = env.int("FULIAN_REFERRAL_DAYS", default=10)
+FULIAN_CASES_STATUS_LIMIT = env.int("FULIAN_CASES_STATUS_LIMIT", default=20)
 # Where the bundled NBS division data lives (see docs/data-sources.md).
 FULIAN_DIVISIONS_DIR = BASE_DIR / "fulian" / "orgs" / "data"
 # Map tiles come from the intranet's own tile service; none means markers on a plain background.

@@ -29,6 +29,7 @@ urlpatterns = [
     path("venues/", include("fulian.venues.urls")),
     path("events/", include("fulian.events.urls")),
     path("duty/", include("fulian.duty.urls")),
+    path("cases/", include("fulian.cases.urls")),
     path("api/", include("fulian.api.urls")),
 ]
 

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 
 
 def _same_submitter(found: Any, actor: Any) -> Any:
-    if actor is not None and found.created_by_id != actor.pk:
+    # A public form (no actor) matches only records made without one: a key never hands
+    # anyone a record that someone else submitted.
+    if found.created_by_id != (actor.pk if actor is not None else None):
         raise ValidationError(_("提交编号已被使用。"))
     return found
 

@@ -17,7 +17,7 @@ def _counts():
         m._meta.label: m.objects.count()
         for m in apps.get_models()
         if m._meta.app_label
-        in {"orgs", "accounts", "people", "events", "building", "venues", "duty"}
+        in {"orgs", "accounts", "people", "events", "building", "venues", "duty", "cases"}
     }
 
 
@@ -85,3 +85,18 @@ def test_demo_loads_once_and_answers_the_issues_figures(client):
         "events.campaign.love_home": 224,
         "events.campaign.beautiful_homes": 305,
     }
+    # Help requests and mediation cases across the 10 workrooms (issue 9).
+    assert {code: values[code] for code in values if code.startswith("cases.")} == {
+        "cases.requests_received": 44,
+        "cases.requests_answered": 39,
+        "cases.requests_on_time": 31,
+        "cases.cases_opened": 30,
+        "cases.success_rate": 61.9,
+        "cases.referrals": 7,
+        "cases.follow_ups_on_time": 48.6,
+        "cases.high_risk_open": 2,
+    }
+    cases = client.get("/api/v1/cases/?page_size=100", **_token(client, "qinzhou-admin")).json()
+    assert cases["count"] == 30 and all(not c["party_names"] for c in cases["results"])
+    workrooms = {c["venue_name"] for c in cases["results"]}
+    assert len(workrooms) == 10
