@@ -21,11 +21,15 @@ demo-data: install
 	$(PY) manage.py load_divisions
 	$(PY) manage.py load_demo
 
+# The background jobs (year-end summaries) run in a worker beside the server
+# (deploy/systemd/fulian-worker.service in production).
 run: demo-data
+	DEBUG=false $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	DEBUG=false FULIAN_DEFAULT_YEAR=$${FULIAN_DEFAULT_YEAR:-2023} \
 	  $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 dev: demo-data
+	DEBUG=true $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	DEBUG=true FULIAN_DEFAULT_YEAR=$${FULIAN_DEFAULT_YEAR:-2023} FULIAN_LOG_FORMAT=text \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_prometheus",
+    "django_tasks",
+    "django_tasks_db",
     # Fulian, in dependency order: load_demo runs each app's demo.py in this order.
     "fulian.core",
     "fulian.orgs",
@@ -111,6 +113,7 @@ INSTALLED_APPS = [
     "fulian.venues",
     "fulian.duty",
     "fulian.cases",
+    "fulian.reports",
     "fulian.api",
 ]
 
@@ -460,3 +463,7 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Background jobs (the year-end summary): django-tasks with its database backend, so no
+# extra server is needed; ``manage.py db_worker`` runs them (``make run`` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -5,9 +5,10 @@ from django.views.i18n import set_language
 from fulian.accounts import views as accounts_views
 from fulian.core import health, pwa
 from fulian.core import views as core_views
+from fulian.reports import views as reports_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", reports_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("events/", include("fulian.events.urls")),
     path("duty/", include("fulian.duty.urls")),
     path("cases/", include("fulian.cases.urls")),
+    path("reports/", include("fulian.reports.urls")),
     path("api/", include("fulian.api.urls")),
 ]
 

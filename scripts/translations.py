@@ -40,7 +40,22 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = sorted(p.parent for p in (ROOT / "fulian").glob("*/apps.py"))
 LANGS = ("en", "zh_Hant")
 FIXED_DATE = "2023-01-01 00:00+0800"
-s2t = opencc.OpenCC("s2tw")
+_s2tw = opencc.OpenCC("s2tw")
+sys.path.insert(0, str(ROOT))
+from fulian.core.text import TRADITIONAL_FIXES  # noqa: E402 (needs ROOT on the path)
+
+
+class _S2T:
+    """OpenCC s2tw with the domain fixes of ``fulian.core.text`` (kept in one place)."""
+
+    def convert(self, text: str) -> str:
+        converted = str(_s2tw.convert(text))
+        for wrong, right in TRADITIONAL_FIXES.items():
+            converted = converted.replace(wrong, right)
+        return converted
+
+
+s2t = _S2T()
 
 
 def makemessages(app: Path) -> None:

@@ -10,7 +10,6 @@ from rest_framework.routers import DefaultRouter
 
 from fulian.accounts.api import LogoutView, ObtainTokenView, TokenDetailView, TokenListView
 from fulian.api import schema as _schema  # noqa: F401 (registers the token scheme)
-from fulian.core.api import IndicatorsView
 
 
 class Router(DefaultRouter):
@@ -42,7 +41,6 @@ urlpatterns = [
     path("v1/auth/tokens/", TokenListView.as_view(), name="api-tokens"),
     path("v1/auth/tokens/<str:token_ref>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
-    path("v1/indicators/", IndicatorsView.as_view(), name="api-indicators"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

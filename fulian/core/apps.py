@@ -14,11 +14,9 @@ class CoreConfig(AppConfig):
         from fulian.core import audit_chain, checks, registry  # noqa: F401 (checks registers)
         from fulian.core.models import AccessLog
 
-        registry.nav_item("reports", _("工作概况"), "home", order=0)
         # The one hook that sees every audit and access-log entry (auditlog writes its own):
         # each is chained after its transaction commits (core/audit_chain.py).
         for model in (LogEntry, AccessLog):
             post_save.connect(
                 audit_chain.entry_saved, sender=model, dispatch_uid=f"audit_chain.{model.__name__}"
             )
-        registry.offline_page("home", _("首页"))

@@ -8,6 +8,9 @@
 * ``offline_page``: a page the service worker keeps for use without a signal (the home
   page, the phone forms); its form should post through ``static/fulian/outbox.js``.
 * ``org_section``: a section of the org page (its people, its records…).
+* ``todo``: a kind of to-do on the dashboard (overdue items, check-ins waiting…): a count
+  for an org's subtree on a day (one query, whatever the subtree's size) and the page
+  that lists them.
 
 Apps register in ``AppConfig.ready``.
 """
@@ -65,12 +68,27 @@ class OrgSection:
     perm: str
 
 
+@dataclass(frozen=True)
+class Todo:
+    """A to-do on the dashboard: ``count(org, day)`` the open ones in ``org``'s subtree,
+    ``url_name`` (with ``query``) the page that lists them."""
+
+    key: str
+    label: Any
+    count: Callable[[Any, Any], int]
+    url_name: str
+    query: str
+    order: int
+    perm: str
+
+
 @dataclass
 class _Registry:
     nav: list[NavItem] = field(default_factory=list)
     home_actions: list[HomeAction] = field(default_factory=list)
     offline_pages: list[tuple[str, Any]] = field(default_factory=list)  # (URL name, label)
     org_sections: list[OrgSection] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -156,3 +174,19 @@ def home_actions_for(request: Any) -> list[tuple[HomeAction, int | None]]:
         for a in registry.home_actions
         if user.has_perm(a.perm)
     ]
+
+
+def todo(
+    key: str,
+    label: Any,
+    count: Callable[[Any, Any], int],
+    url_name: str,
+    *,
+    query: str = "",
+    order: int = 50,
+    perm: str = "fulian.view",
+) -> None:
+    if any(item.key == key for item in registry.todos):
+        return
+    registry.todos.append(Todo(key, label, count, url_name, query, order, perm))
+    registry.todos.sort(key=lambda item: (item.order, item.key))

@@ -19,8 +19,16 @@ def to_simplified(text: str) -> str:
     return str(_converter("t2s").convert(text))
 
 
+# Where OpenCC's phrase segmentation goes wrong in our domain words: 妇联系统 is 婦聯 + 系統
+# (the federation system), not 婦 + 聯繫 + 統. ``scripts/translations.py`` applies the same.
+TRADITIONAL_FIXES = {"聯繫統": "聯系統"}
+
+
 def to_traditional(text: str) -> str:
-    return str(_converter("s2tw").convert(text))
+    converted = str(_converter("s2tw").convert(text))
+    for wrong, right in TRADITIONAL_FIXES.items():
+        converted = converted.replace(wrong, right)
+    return converted
 
 
 def pinyin_initials(text: str) -> str:

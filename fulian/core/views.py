@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,44 +20,10 @@ from fulian.accounts.models import User
 from fulian.core import periods
 from fulian.core.audit import readable_changes
 from fulian.core.errors import error_page
-from fulian.core.indicators import evaluate
 from fulian.core.models import AccessLog
 from fulian.core.params import parse_date, parse_id, query_id
-from fulian.core.registry import PILLARS, home_actions_for
 from fulian.core.scope import subtree_bounds, user_org
-from fulian.orgs.models import Org, OrgKind
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    """The user's workspace: their org, what its subtree holds, and the year's indicators."""
-    org = user_org(request.user)
-    year = periods.current_period(request).start.year
-    if org is None:
-        return render(request, "core/home.html", {"org": None})
-    counts = dict(
-        Org.objects.in_subtree(org).values_list("kind").annotate(n=Count("pk")).order_by()
-    )
-    by_kind = [(str(kind.label), counts[kind.value]) for kind in OrgKind if counts.get(kind.value)]
-    pillars = []
-    values = evaluate(org, year)
-    for key, label in PILLARS.items():
-        rows = [(i, v) for i, v in values if i.pillar == key]
-        if rows:
-            pillars.append((label, rows))
-    return render(
-        request,
-        "core/home.html",
-        {
-            "org": org,
-            "year": year,
-            "actions": home_actions_for(request),
-            "by_kind": by_kind,
-            "chart": {"labels": [k for k, _ in by_kind], "values": [n for _, n in by_kind]},
-            "pillars": pillars,
-        },
-    )
-
+from fulian.orgs.models import Org
 
 # --- error pages (handler403/404/500 in urls.py; 429 from core.ratelimit) ---------------------
 

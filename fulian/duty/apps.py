@@ -33,6 +33,14 @@ class DutyConfig(AppConfig):
         registry.nav_item("action", _("我的项目"), "duty:my_projects", order=23)
         registry.nav_item("action", _("走访登记"), "duty:visits", order=24)
         registry.nav_item("action", _("履职档案"), "duty:ranking", order=25)
+        # A to-do on the dashboard: follow-ups past their date in the org's subtree.
+        registry.todo(
+            "duty.follow_ups",
+            _("逾期未回访的走访"),
+            lambda org, day: models.Visit.objects.in_subtree(org).overdue(day).count(),
+            "duty:visits_overdue",
+            order=50,
+        )
         registry.nav_item(
             "reports", _("履职设置"), "duty:config", order=81, perm="fulian.configure"
         )

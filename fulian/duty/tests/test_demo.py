@@ -8,8 +8,10 @@ from django.apps import apps
 
 from fulian.accounts import demo as accounts_demo
 from fulian.accounts.models import User
+from fulian.core.indicators import REGISTRY, Groups, evaluate_groups
+from fulian.core.periods import Period
 from fulian.duty import demo
-from fulian.duty.indicators import committee
+from fulian.duty.indicators import committees
 from fulian.duty.models import Ballot, BallotCode, Claim, DutyComment, DutyReport, Visit
 from fulian.duty.services import duty_file, point_totals
 from fulian.events import demo as events_demo
@@ -25,7 +27,7 @@ def _counts():
     return {m._meta.label: m.objects.count() for m in apps.get_app_config("duty").get_models()}
 
 
-def test_demo_gives_the_reports_figures_and_loads_once(client):
+def test_demo_gives_the_reports_figures_and_loads_once(client, django_assert_num_queries):
     load_divisions(read_division_rows("qinzhou"))
     for module in (accounts_demo, people_demo, events_demo):
         module.load(io.StringIO())
@@ -59,7 +61,7 @@ def test_demo_gives_the_reports_figures_and_loads_once(client):
     assert BallotCode.objects.filter(used=True).count() == Ballot.objects.count()
     assert {f.name for f in Ballot._meta.get_fields()} == {"id", "round", "grades"}
     # The average points read the same totals as each executive's duty file.
-    members = set(committee(district, 2023).values_list("person_id", flat=True))
+    members = committees(Groups(district), Period.year(2023))[district.path]
     totals = point_totals(members, 2023)
     assert len(members) == 41
     assert totals == {p.pk: duty_file(p, 2023).total for p in Person.objects.filter(pk__in=members)}
@@ -68,3 +70,51 @@ def test_demo_gives_the_reports_figures_and_loads_once(client):
     # 一人一事: nobody holds two live claims.
     live = Claim.objects.filter(slot__isnull=False).values_list("person_id", flat=True)
     assert len(live) == len(set(live))
+
+    # The average points read the same totals as each executive's duty file.
+    district = Org.objects.get(code="620502")
+    year = Period.year(2023)
+    members = committees(Groups(district), year)[district.path]
+    totals = point_totals(members, 2023)
+    assert len(members) == 41
+    assert totals == {p.pk: duty_file(p, 2023).total for p in Person.objects.filter(pk__in=members)}
+    assert sum(totals.values()) == 1184
+
+    # Every duty figure for all 23 children at once, in the queries of one org, each child's
+    # value the one it has alone; the district's own (本级) row holds its committee's.
+    codes = [c for c in REGISTRY if c.startswith("duty.")]
+    children = list(Org.objects.get_children(district))
+    with django_assert_num_queries(23):
+        alone = evaluate_groups(Groups(district), year, codes)
+    with django_assert_num_queries(23):
+        table = evaluate_groups(Groups(district, children), year, codes)
+    for code in codes:
+        for child in children:
+            assert (
+                table[code][child.path]
+                == (evaluate_groups(Groups(child), year, [code])[code][child.path])
+            ), (code, child.name)
+    assert {c: (alone[c][district.path], table[c][district.path]) for c in codes} == {
+        "duty.duty_reports": (8, 8),
+        "duty.duty_reports_all": (20, 8),
+        "duty.evaluation_rounds": (2, 1),
+        "duty.ballots": (51, 39),
+        "duty.claiming_executives": (41, 41),
+        "duty.projects_claimed": (68, 68),
+        "duty.projects_claimed_all": (92, 0),
+        "duty.projects_completed": (60, 0),
+        "duty.projects_verified": (60, 0),
+        "duty.visits": (164, 0),
+        "duty.households_visited": (164, 0),
+        "duty.follow_ups_overdue": (12, 0),
+        "duty.average_points": (28.9, 28.9),
+    }
+    # Points are yearly: a quarter has none; the counts follow the quarter.
+    q1 = evaluate_groups(Groups(district), Period.quarter(2023, 1), codes)
+    assert q1["duty.average_points"][district.path] is None
+    assert (
+        q1["duty.duty_reports"][district.path]
+        == DutyReport.objects.filter(
+            org=district, reported_on__month__lte=3, reported_on__year=2023
+        ).count()
+    )

@@ -1,0 +1,1 @@
+"""Reports define no figures of their own: they read every app's (``core.indicators``)."""
