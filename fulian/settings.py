@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "fulian.duty",
     "fulian.cases",
     "fulian.reports",
+    "fulian.notices",
     "fulian.api",
 ]
 

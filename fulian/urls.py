@@ -17,6 +17,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
     path("period/", core_views.set_period, name="set_period"),
+    path("nav/badges/", core_views.nav_badges, name="nav_badges"),
     path("audit/", core_views.audit, name="audit"),
     path("audit/access/", core_views.access_log, name="access_log"),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("duty/", include("fulian.duty.urls")),
     path("cases/", include("fulian.cases.urls")),
     path("reports/", include("fulian.reports.urls")),
+    path("notices/", include("fulian.notices.urls")),
     path("api/", include("fulian.api.urls")),
 ]
 

@@ -60,6 +60,7 @@ from fulian.cases.models import (
     Source,
 )
 from fulian.core import periods
+from fulian.core.params import parse_year
 from fulian.core.ratelimit import over_limit
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.orgs.models import Org
@@ -1001,10 +1002,9 @@ class CaseStatsViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         from fulian.cases.views import anonymous_counts, counts_by_org
 
-        text = request.query_params.get("year", str(periods.default_year()))
-        if not text.isdigit() or not 1949 <= int(text) <= 2100:
+        year = parse_year(request.query_params.get("year", str(periods.default_year())), lo=1949)
+        if year is None:
             raise serializers.ValidationError({"year": [_("年份无效。")]})
-        year = int(text)
         cases = Case.objects.for_user(request.user).filter(opened_on__year=year)
         counts = anonymous_counts(cases)
         choices: dict[str, Any] = {

@@ -23,6 +23,7 @@ from fulian.cases.models import (
     Source,
 )
 from fulian.core import periods
+from fulian.core.params import parse_id
 from fulian.orgs.models import Org, OrgKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -38,7 +39,7 @@ class BoundedChoiceField(forms.ModelChoiceField):
     """A choice by id; an id no database column can hold is an invalid choice, not a 500."""
 
     def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not (str(value).isdigit() and len(str(value)) <= 18):
+        if value not in self.empty_values and parse_id(value) is None:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )

@@ -1,9 +1,9 @@
-"""Indicators of help requests and mediation cases, for a scope org's subtree and a year.
-Counts only: no case is identified by any of them."""
+"""Indicators of help requests and mediation cases, grouped (see ``fulian.core.indicators``):
+three queries for all of them, for one org or every child at once, in any period. Counts
+only: no case is identified by any of them."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db.models import Count, F, Q
@@ -18,7 +18,8 @@ from fulian.cases.models import (
     Referral,
     Risk,
 )
-from fulian.core.indicators import indicator
+from fulian.core.indicators import Groups, indicator
+from fulian.core.periods import Period
 from fulian.orgs.models import Org
 
 
@@ -26,106 +27,163 @@ def _requests(org: Org, year: int) -> Any:
     return HelpRequest.objects.in_subtree(org).filter(received_on__year=year)
 
 
+def _share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _request_rows(groups: Groups, period: Period) -> dict[str, dict[str, int]]:
+    """Requests received in the period: received, answered, answered on time (one query)."""
+    rows = (
+        groups.subtree(HelpRequest.objects.filter(received_on__range=period.range))
+        .values("_g")
+        .annotate(
+            received=Count("pk"),
+            answered=Count("pk", filter=Q(answered_on__isnull=False)),
+            on_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))),
+        )
+    )
+    result: dict[str, dict[str, int]] = {"received": {}, "answered": {}, "on_time": {}}
+    for row in rows:
+        for name in result:
+            result[name][row["_g"]] = row[name]
+    return result
+
+
 @indicator(
     "cases.requests_received",
     _("受理诉求数"),
-    _("本年度受理的妇女群众诉求数（各渠道）"),
+    _("统计期内受理的妇女群众诉求数（各渠道）"),
     unit=_("件"),
     pillar="action",
+    grouped=True,
 )
-def requests_received(org: Org, year: int) -> int:
-    return _requests(org, year).count()
+def requests_received(groups: Groups, period: Period) -> dict[str, int]:
+    return groups.once(_request_rows, period)["received"]
 
 
 @indicator(
     "cases.requests_answered",
     _("答复诉求数"),
-    _("本年度受理、已答复或办结的诉求数"),
+    _("统计期内受理、已答复或办结的诉求数"),
     unit=_("件"),
     pillar="action",
+    grouped=True,
 )
-def requests_answered(org: Org, year: int) -> int:
-    return _requests(org, year).filter(answered_on__isnull=False).count()
+def requests_answered(groups: Groups, period: Period) -> dict[str, int]:
+    return groups.once(_request_rows, period)["answered"]
 
 
 @indicator(
     "cases.requests_on_time",
     _("按时答复诉求数"),
-    _("本年度受理、在办理时限内答复的诉求数"),
+    _("统计期内受理、在办理时限内答复的诉求数"),
     unit=_("件"),
     pillar="action",
+    grouped=True,
 )
-def requests_on_time(org: Org, year: int) -> int:
-    return _requests(org, year).filter(answered_on__lte=F("due_on")).count()
+def requests_on_time(groups: Groups, period: Period) -> dict[str, int]:
+    return groups.once(_request_rows, period)["on_time"]
 
 
-def _cases(org: Org, year: int) -> Any:
-    return Case.objects.in_subtree(org).filter(opened_on__year=year)
+def _case_rows(groups: Groups, period: Period) -> dict[str, dict[str, int]]:
+    """Cases opened in the period, concluded in it (and successfully), high-risk cases
+    open at its end (one query)."""
+    end = period.end
+    in_period = Q(opened_on__range=period.range)
+    concluded = Q(concluded_on__range=period.range)
+    high_open = Q(risk=Risk.HIGH, opened_on__lte=end) & (
+        Q(closed_on__isnull=True) | Q(closed_on__gt=end)
+    )
+    rows = (
+        groups.subtree(Case.objects.filter(in_period | concluded | high_open))
+        .values("_g")
+        .annotate(
+            opened=Count("pk", filter=in_period),
+            concluded=Count("pk", filter=concluded),
+            success=Count("pk", filter=concluded & Q(outcome=Outcome.SUCCESS)),
+            high_open=Count("pk", filter=high_open),
+        )
+    )
+    result: dict[str, dict[str, int]] = {
+        "opened": {},
+        "concluded": {},
+        "success": {},
+        "high_open": {},
+    }
+    for row in rows:
+        for name in result:
+            result[name][row["_g"]] = row[name]
+    return result
 
 
 @indicator(
     "cases.cases_opened",
     _("婚调案件数"),
-    _("本年度执委婚调工作室受理的家庭矛盾纠纷案件数"),
+    _("统计期内执委婚调工作室受理的家庭矛盾纠纷案件数"),
     unit=_("件"),
     pillar="action",
+    grouped=True,
 )
-def cases_opened(org: Org, year: int) -> int:
-    return _cases(org, year).count()
+def cases_opened(groups: Groups, period: Period) -> dict[str, int]:
+    return groups.once(_case_rows, period)["opened"]
 
 
 @indicator(
     "cases.success_rate",
     _("调解成功率"),
-    _("本年度出结果的案件中调解成功的比例（%），部分成功不计入"),
+    _("统计期内出结果的案件中调解成功的比例（%），部分成功不计入"),
     unit="%",
     pillar="action",
+    grouped=True,
+    additive=False,
 )
-def success_rate(org: Org, year: int) -> float:
-    concluded = Case.objects.in_subtree(org).filter(concluded_on__year=year)
-    counts = concluded.aggregate(all=Count("pk"), ok=Count("pk", filter=Q(outcome=Outcome.SUCCESS)))
-    return round(100 * counts["ok"] / counts["all"], 1) if counts["all"] else 0.0
+def success_rate(groups: Groups, period: Period) -> dict[str, float]:
+    rows = groups.once(_case_rows, period)
+    return {k: _share(rows["success"].get(k, 0), n) for k, n in rows["concluded"].items()}
 
 
 @indicator(
     "cases.referrals",
     _("转介次数"),
-    _("本年度婚调案件转介至其他组织或机构的次数"),
+    _("统计期内婚调案件转介至其他组织或机构的次数"),
     unit=_("次"),
     pillar="action",
+    grouped=True,
 )
-def referrals(org: Org, year: int) -> int:
-    return Referral.objects.in_subtree(org).filter(sent_on__year=year).count()
+def referrals(groups: Groups, period: Period) -> dict[str, int]:
+    return groups.count(
+        groups.subtree(Referral.objects.filter(sent_on__range=period.range), "case__org")
+    )
 
 
 @indicator(
     "cases.follow_ups_on_time",
     _("按时回访率"),
-    _("本年度应回访中在应回访日期前完成的比例（%）"),
+    _("统计期内应回访中在应回访日期前完成的比例（%）"),
     unit="%",
     pillar="action",
+    grouped=True,
+    additive=False,
 )
-def follow_ups_on_time(org: Org, year: int) -> float:
-    due = FollowUp.objects.in_subtree(org).filter(due_on__year=year)
-    counts = due.aggregate(all=Count("pk"), ok=Count("pk", filter=Q(done_on__lte=F("due_on"))))
-    return round(100 * counts["ok"] / counts["all"], 1) if counts["all"] else 0.0
+def follow_ups_on_time(groups: Groups, period: Period) -> dict[str, float]:
+    rows = (
+        groups.subtree(FollowUp.objects.filter(due_on__range=period.range), "case__org")
+        .values("_g")
+        .annotate(whole=Count("pk"), part=Count("pk", filter=Q(done_on__lte=F("due_on"))))
+    )
+    return {row["_g"]: _share(row["part"], row["whole"]) for row in rows}
 
 
 @indicator(
     "cases.high_risk_open",
     _("未结高风险案件数"),
-    _("截至年末受理且尚未结案的高风险案件数"),
+    _("统计期末受理且尚未结案的高风险案件数"),
     unit=_("件"),
     pillar="action",
+    grouped=True,
 )
-def high_risk_open(org: Org, year: int) -> int:
-    end = datetime.date(year, 12, 31)
-    return (
-        Case.objects.in_subtree(org)
-        .filter(risk=Risk.HIGH, opened_on__lte=end)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
-        .count()
-    )
+def high_risk_open(groups: Groups, period: Period) -> dict[str, int]:
+    return groups.once(_case_rows, period)["high_open"]
 
 
 def requests_by_category(org: Org, year: int) -> list[dict[str, Any]]:

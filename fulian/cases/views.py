@@ -62,9 +62,10 @@ from fulian.cases.models import (
     Source,
 )
 from fulian.core import periods
+from fulian.core.errors import error_page
 from fulian.core.forms import add_service_errors
 from fulian.core.http import HtmxHttpRequest
-from fulian.core.params import query_id
+from fulian.core.params import parse_id, query_id
 from fulian.core.ratelimit import limit_posts, over_limit
 from fulian.core.scope import get_for_user_or_404, user_org
 from fulian.core.uploads import serve
@@ -113,10 +114,8 @@ def _place_context(query: str, chosen: Org | None) -> dict[str, Any]:
 
 
 def _chosen_place(value: Any) -> Org | None:
-    text = str(value or "")
-    if not text.isdigit() or len(text) > 12:
-        return None
-    return places().filter(pk=int(text)).first()
+    pk = parse_id(value)
+    return None if pk is None else places().filter(pk=pk).first()
 
 
 @login_not_required
@@ -188,7 +187,7 @@ def public_status(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and over_limit(
         request, "cases-status", limit=status_limit(), window=600
     ):
-        return render(request, "core/too_many.html", status=429)
+        return error_page(request, 429)
     form = StatusForm(request.POST or None)
     found: HelpRequest | None = None
     looked = False
@@ -514,9 +513,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     names); everyone else in scope sees the anonymous counts only."""
     _require(request, "fulian.view")
     listed = access.visible_cases(request.user).order_by("-opened_on", "-pk")
-    venue = request.GET.get("venue", "")
-    if venue.isdigit() and len(venue) < 12:
-        listed = listed.filter(venue_id=int(venue))
+    if (venue := query_id(request, "venue")) is not None:
+        listed = listed.filter(venue_id=venue)
     status = request.GET.get("status", "")
     if status in CaseStatus.values:
         listed = listed.filter(status=status)
@@ -998,12 +996,8 @@ def config(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已保存。"))
             return redirect("cases:config")
         if which == "toggle":
-            pk = request.POST.get("body", "")
-            body = (
-                OutsideBody.objects.filter(pk=int(pk)).first()
-                if pk.isdigit() and len(pk) < 12
-                else None
-            )
+            pk = parse_id(request.POST.get("body"))
+            body = None if pk is None else OutsideBody.objects.filter(pk=pk).first()
             if body is None:
                 raise Http404
             services.set_body_active(actor=request.user, body=body, active=not body.is_active)

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from fulian.core import periods
-from fulian.core.registry import nav_for
+from fulian.core.registry import nav_for, shortcuts_for
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     """What the base layout needs: the CSP nonce, the navigation and the languages."""
     user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
     period = periods.current_period(request)
     offered = periods.choices(around=period.start.year)
     if period not in offered:
@@ -18,6 +19,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "current_period": period,
         "period_choices": offered,
         "csp_nonce": getattr(request, "csp_nonce", ""),
-        "nav_menus": nav_for(user) if user is not None and user.is_authenticated else [],
+        "nav_menus": nav_for(user) if signed_in else [],
+        "nav_shortcuts": shortcuts_for(user) if signed_in else [],
         "fulian_languages": settings.LANGUAGES,
     }

@@ -15,13 +15,15 @@ ERRORS = {
     429: (_("操作太频繁"), _("操作太频繁，请稍后再试。")),
     500: (_("服务器出错了"), _("系统处理时出错，已记录。请稍后再试，或回到首页。")),
 }
+# An API client has no home page to go back to.
+API_TEXT = {500: _("服务器出错了，已记录。请稍后再试。")}
 
 
 def error_page(request: HttpRequest, status: int) -> HttpResponse:
     """One Chinese error page with the menu and a way back; JSON under /api/."""
     title, text = ERRORS[status]
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": str(text)}, status=status)
+        return JsonResponse({"detail": str(API_TEXT.get(status, text))}, status=status)
     referer = request.headers.get("Referer", "")
     back = (
         referer

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.http import Http404
 
+from fulian.core.params import parse_id
+
 TOWN_KINDS = ("town", "street")
 
 
@@ -57,12 +59,13 @@ def chosen_group(groups: list[TownGroup], town: str | None, *, orgs: Any) -> Tow
     for anything else: out of scope looks like missing); the only group when there is one;
     else None (show the summary). ``orgs``: the user's scoped org queryset."""
     if town:
-        if not town.isdigit() or len(town) > 12:
+        pk = parse_id(town)
+        if pk is None:
             raise Http404
         for group in groups:
-            if group.town.pk == int(town):
+            if group.town.pk == pk:
                 return group
-        found = orgs.filter(pk=int(town), kind__in=TOWN_KINDS).first()
+        found = orgs.filter(pk=pk, kind__in=TOWN_KINDS).first()
         if found is None:
             raise Http404
         return TownGroup(found)

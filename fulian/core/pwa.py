@@ -72,7 +72,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
 
 def offline_urls() -> list[str]:
-    return [reverse(name) for name, _label in registry.offline_pages]
+    return sorted(reverse(name) for name, _label in registry.offline_pages)
 
 
 @require_safe

@@ -7,6 +7,11 @@
   (record an activity, my rectification items…), with an optional count.
 * ``offline_page``: a page the service worker keeps for use without a signal (the home
   page, the phone forms); its form should post through ``static/fulian/outbox.js``.
+* ``nav_item``: a link in the top navigation, under one of the pillars. With ``badge`` (a
+  function of the user returning a count, e.g. unread notices) and ``icon`` (a Bootstrap
+  icon name) it is also a shortcut in the top bar, visible on a phone without opening the
+  menu, showing the count. The count is fetched after the page has loaded (htmx, one small
+  request to ``core:nav_badge``), so a badge never adds a query to the page itself.
 * ``org_section``: a section of the org page (its people, its records…).
 * ``todo``: a kind of to-do on the dashboard (overdue items, check-ins waiting…): a count
   for an org's subtree on a day (one query, whatever the subtree's size) and the page
@@ -44,6 +49,18 @@ class NavItem:
     order: int
     perm: str
     grassroots: bool = True
+    badge: Callable[[Any], int] | None = None
+    icon: str = ""
+
+    @property
+    def has_badge(self) -> bool:
+        # Templates call callables, so they test this rather than ``badge`` itself.
+        return self.badge is not None
+
+    @property
+    def key(self) -> str:
+        """The item's name in element ids (``notices:inbox`` → ``notices-inbox``)."""
+        return self.url_name.replace(":", "-").replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -102,12 +119,14 @@ def nav_item(
     order: int = 50,
     perm: str = "fulian.view",
     grassroots: bool = True,
+    badge: Callable[[Any], int] | None = None,
+    icon: str = "",
 ) -> None:
     if pillar not in PILLARS:
         raise ValueError(f"unknown pillar {pillar!r}")
     if any(item.url_name == url_name for item in registry.nav):
         return
-    registry.nav.append(NavItem(pillar, label, url_name, order, perm, grassroots))
+    registry.nav.append(NavItem(pillar, label, url_name, order, perm, grassroots, badge, icon))
     registry.nav.sort(key=lambda item: (item.order, str(item.url_name)))
 
 
@@ -190,3 +209,13 @@ def todo(
         return
     registry.todos.append(Todo(key, label, count, url_name, query, order, perm))
     registry.todos.sort(key=lambda item: (item.order, item.key))
+
+
+def shortcuts_for(user: Any) -> list[NavItem]:
+    """The top-bar shortcuts a user sees: items with a badge and an icon they may open."""
+    return [i for i in registry.nav if i.badge and i.icon and user.has_perm(i.perm)]
+
+
+def badges_for(user: Any) -> list[tuple[NavItem, int]]:
+    """Each badge the user sees, with its count now."""
+    return [(i, int(i.badge(user))) for i in registry.nav if i.badge and user.has_perm(i.perm)]

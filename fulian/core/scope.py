@@ -53,11 +53,15 @@ def get_for_user_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
     """Fetch one object in the user's scope; missing and out-of-scope both answer 404, and
     so does an id no row can have (``/people/99999999999999999999/`` would overflow the
     database driver)."""
+    from django.db import models
+
     from fulian.core.params import parse_id
 
-    for key in ("pk", "id"):
-        if key in lookup and parse_id(lookup[key]) is None:
-            raise Http404
+    # Integer keys only (a summary job is named by a UUID, which the URL already checked).
+    if not isinstance(queryset.model._meta.pk, models.UUIDField | models.CharField):
+        for key in ("pk", "id"):
+            if key in lookup and parse_id(lookup[key]) is None:
+                raise Http404
     try:
         return queryset.for_user(user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:

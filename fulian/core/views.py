@@ -22,6 +22,7 @@ from fulian.core.audit import readable_changes
 from fulian.core.errors import error_page
 from fulian.core.models import AccessLog
 from fulian.core.params import parse_date, parse_id, query_id
+from fulian.core.registry import badges_for
 from fulian.core.scope import subtree_bounds, user_org
 from fulian.orgs.models import Org
 
@@ -76,6 +77,13 @@ def _safe_next(request: HttpRequest) -> str:
 @login_not_required
 def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def nav_badges(request: HttpRequest) -> HttpResponse:
+    """The menu's badge counts (unread notices…), fetched by the page after it has loaded:
+    out-of-band fragments for the top-bar shortcut and the menu item of each badge."""
+    return render(request, "core/nav_badges.html", {"badges": badges_for(request.user)})
 
 
 def _date(value: str | None) -> datetime.date | None:

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from fulian.api.calls import call_service
 from fulian.core.indicators import REGISTRY, Value
+from fulian.core.params import parse_year
 from fulian.core.periods import Period
 from fulian.orgs.models import Org
 from fulian.reports import services, summary, workbook
@@ -198,9 +199,9 @@ class IndicatorViewSet(viewsets.ViewSet):
             def values(row: dict[str, Value]) -> dict[str, Value]:
                 return dict(row)
 
-            result["own"] = values(table.own.values)
+            result["own"] = values(table.own.figures)
             result["children"] = [
-                {"org": _org_json(row.org), "values": values(row.values)}
+                {"org": _org_json(row.org), "values": values(row.figures)}
                 for row in table.rows
                 if row.org is not None
             ]
@@ -247,10 +248,9 @@ class SummaryViewSet(viewsets.ViewSet):
         params = request.query_params
         year = _period(request).start.year if not params.get("year") else None
         if year is None:
-            text = params["year"]
-            if not text.isdigit() or not 1949 <= int(text) <= 2100:
+            year = parse_year(params["year"], lo=1949)
+            if year is None:
                 raise ValidationError({"year": [_("年份须在 1949 到 2100 之间。")]})
-            year = int(text)
         fmt = params.get("type", "md")
         script = params.get("script", "hans")
         if fmt not in summary.FORMATS:
@@ -322,6 +322,9 @@ class JobViewSet(
 ):
     """Year-end summaries built in the background: POST starts one, GET shows its
     progress and, when done, the file's URL."""
+
+    # Jobs are named by UUID (the router takes integer ids unless a viewset says otherwise).
+    lookup_value_regex = "[0-9a-f-]{36}"
 
     serializer_class = JobSerializer
     write_perm = "fulian.view"

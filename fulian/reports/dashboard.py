@@ -288,7 +288,7 @@ def build(user: Any, org: Org, period: Period, *, sort: str = "", desc: bool = T
         children.indicators.sort(key=lambda i: order[i.code])
         if sort in children.codes():
             children.rows.sort(
-                key=lambda r: (r.values.get(sort) is None, r.values.get(sort) or 0),
+                key=lambda r: (r.figures.get(sort) is None, r.figures.get(sort) or 0),
                 reverse=desc,
             )
     charts = [activity_chart(org, period), training_chart(org, period), venue_chart(org, period)]

@@ -95,7 +95,7 @@ def figures(
 @dataclass
 class ChildRow:
     org: Org | None  # None: the parent's own records (本级)
-    values: dict[str, Value]
+    figures: dict[str, Value]
 
 
 @dataclass

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from fulian.core import periods
 from fulian.core.forms import add_service_errors
+from fulian.core.params import parse_year
 from fulian.core.periods import Period, default_year
 from fulian.core.registry import home_actions_for
 from fulian.core.scope import get_for_user_or_404, user_org
@@ -146,8 +147,8 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     if user_org(request.user) is None:
         raise Http404
     org = org_from(request.user, request.GET.get("org"))
-    text = request.GET.get("year", "")
-    year = int(text) if text.isdigit() and 1949 <= int(text) <= 2100 else default_year()
+    year = parse_year(request.GET.get("year"), lo=1949)
+    year = year or periods.current_period(request).start.year
     script = request.GET.get("script", "hans")
     script = script if script in summary.SCRIPTS else "hans"
     try:

@@ -89,9 +89,9 @@ def _pillar_sheet(
         cell.border = BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     rows: list[tuple[str, dict[str, Any], bool]] = [
-        (script_name(r.org.name), r.values, False) for r in table.rows if r.org is not None
+        (script_name(r.org.name), r.figures, False) for r in table.rows if r.org is not None
     ]
-    rows.append((_("本级"), table.own.values, False))
+    rows.append((_("本级"), table.own.figures, False))
     rows.append((_("合计"), table.total, True))
     for offset, (name, values, is_total) in enumerate(rows, start=1):
         row = HEADER_ROW + offset

@@ -112,6 +112,10 @@ def _exercise(operation: Any, mode: GenerationMode, admin: User, real: list[int]
         case, pick = drawn
         if real and case.path_parameters and "id" in case.path_parameters and pick < 5:
             case.path_parameters["id"] = real[pick % len(real)]
+        # Django's test client (used for the real ids) connects close_old_connections back
+        # after each of its requests; on PostgreSQL that would close the test's connection.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
         # A fresh token each time: the operations include logging out and revoking tokens.
         token = issue_token(user=admin)[1]
         case.call_and_validate(

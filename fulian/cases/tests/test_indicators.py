@@ -95,7 +95,7 @@ def test_requests_by_category(year_2023):
 def test_indicators_api_and_stats_page(client, year_2023):
     cast = year_2023
     client.force_login(cast.viewer)
-    body = client.get(reverse("api-indicators"), {"org": cast.town_a.code, "year": 2023}).json()
+    body = client.get("/api/v1/indicators/", {"org": cast.town_a.code, "year": 2023}).json()
     figures = {row["code"]: row["value"] for row in body["indicators"] if row["code"] in CODES}
     assert figures["cases.cases_opened"] == 3 and figures["cases.high_risk_open"] == 2
     page = client.get(reverse("cases:stats"), {"year": 2023})

@@ -10,7 +10,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -18,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from fulian.accounts.services import issue_token
 from fulian.cases import services
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
@@ -47,7 +47,7 @@ def test_cases_api_honours_its_schema(case, cast, make_case, make_request, setti
         actor=cast.town_a_admin, case=made, outcome="success", on=datetime.date(2023, 6, 1)
     )
     make_request()
-    token = Token.objects.get_or_create(user=cast.town_a_admin)[0].key
+    token = issue_token(user=cast.town_a_admin)[1]
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
         checks=[

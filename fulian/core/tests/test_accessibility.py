@@ -132,10 +132,11 @@ def test_tree_toggles_and_the_home_chart(client, cast):
     children = client.get(f"/orgs/{cast.town_a.pk}/children/").content.decode()
     assert re.search(r'class="[^"]*toggle[^"]*"[^>]*aria-expanded="false"', tree + children)
     home = client.get("/").content.decode()
-    assert (
-        'aria-describedby="org-kinds"' in home
-        and '<table class="table table-sm" id="org-kinds">' in home
-    )
+    # The dashboard's charts are images named by their title, each with its table beside.
+    blocks = re.findall(r'data-chart-block="([\w-]+)"', home)
+    assert blocks and all(f'data-chart-table="{key}"' in home for key in blocks)
+    charts = re.findall(r'<div class="chart"[^>]*>', home)
+    assert all('role="img"' in c and 'aria-label="' in c for c in charts)
 
 
 def _luminance(hex_colour):

@@ -101,9 +101,9 @@ def test_terms_due_judged_against_the_period_not_the_clock(client, cast, setting
 def test_home_follows_the_header_choice(client, cast, settings):
     settings.FULIAN_DEFAULT_YEAR = 2023
     client.force_login(cast.village_editor)
-    assert "2023年指标" in client.get("/").content.decode()
+    assert "下寨子居民委员会 · 2023年</h1>" in client.get("/").content.decode()
     client.post("/period/", {"period": "2022Q3", "next": "/"})
-    assert "2022年指标" in client.get("/").content.decode()
+    assert "下寨子居民委员会 · 2022年第3季度</h1>" in client.get("/").content.decode()
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 1, 1, 0, tzinfo=datetime.UTC))

@@ -17,7 +17,17 @@ def _counts():
         m._meta.label: m.objects.count()
         for m in apps.get_models()
         if m._meta.app_label
-        in {"orgs", "accounts", "people", "events", "building", "venues", "duty", "cases"}
+        in {
+            "orgs",
+            "accounts",
+            "people",
+            "events",
+            "building",
+            "venues",
+            "duty",
+            "cases",
+            "notices",
+        }
     }
 
 

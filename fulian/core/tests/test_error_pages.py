@@ -11,7 +11,7 @@ from fulian.core.views import server_error
 
 pytestmark = pytest.mark.django_db
 
-ENGLISH = ("Not Found", "Forbidden", "Bad Request", "Server Error", "Traceback", "CSRF")
+ENGLISH = ("Not Found", "Forbidden", "Bad Request", "Server Error", "Traceback", "CSRF verif")
 
 
 def _page(response, status):

@@ -101,7 +101,7 @@ def test_village_user_on_a_phone(phone, live_server, demo):
     for language in LANGUAGES:
         _language(phone, live_server, language)
         problems += _problems(phone, live_server, _pages(phone, extra), language)
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 def test_district_admin_on_a_phone_and_at_1366_px(phone, browser, live_server, demo):
@@ -113,7 +113,7 @@ def test_district_admin_on_a_phone_and_at_1366_px(phone, browser, live_server, d
         problems += _problems(
             phone, live_server, _pages(phone, [f"/orgs/{district.pk}/"]), language
         )
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     # At 1366 px (a common office screen) the expanded menu bar fits in every language.
     context = browser.new_context(viewport={"width": 1366, "height": 800})
     desk = context.new_page()

@@ -86,7 +86,7 @@ def test_the_child_table_adds_up(db, client):
     assert len(table.rows) == 23
     assert [i.code for i in table.indicators] == dashboard.CHILD_CODES
     zaojiao = next(r for r in table.rows if r.org.code == "620502103")
-    assert zaojiao.values == {
+    assert zaojiao.figures == {
         "events.activities": 63,
         "events.trainings": 5,
         "events.training_attendances": 121,
@@ -94,18 +94,19 @@ def test_the_child_table_adds_up(db, client):
         "venues.womens_homes": 3,
         "people.executives_subtree": 150,
     }
-    assert table.own.values["building.guidance_visits"] == 16
+    assert table.own.figures["building.guidance_visits"] == 16
     for indicator in table.indicators:
         if indicator.additive:
             total = (
-                sum(r.values[indicator.code] for r in table.rows) + table.own.values[indicator.code]
+                sum(r.figures[indicator.code] for r in table.rows)
+                + table.own.figures[indicator.code]
             )
             assert total == DISTRICT_2023[indicator.code], indicator.code
 
 
 def test_sorting_the_child_table(db, client):
     board = _get(client, "620502", "period=2023&sort=events.activities&dir=desc").context["board"]
-    values = [r.values["events.activities"] for r in board.children.rows]
+    values = [r.figures["events.activities"] for r in board.children.rows]
     assert values == sorted(values, reverse=True) and values[0] == 63
 
 

@@ -81,7 +81,7 @@ def test_the_village_editor_on_a_phone(phone, live_server, cast, activities):
     todos = phone.locator("#todos").bounding_box()
     charts = phone.locator("#charts").bounding_box()
     assert figures["y"] < todos["y"] < charts["y"]
-    for target in phone.locator("#todos a, #actions a").all():
+    for target in phone.locator("#todos a, #home-actions a, #report-links a").all():
         assert target.bounding_box()["height"] >= 44
 
 

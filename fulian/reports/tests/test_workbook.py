@@ -21,7 +21,7 @@ from fulian.reports.tests.conftest import libreoffice_to_pdf, pdf_pages, pdf_tex
 
 pytestmark = pytest.mark.usefixtures("demo")
 
-SHEETS = ["强·组织", "全·队伍", "能·培训", "干·履职", "指标说明"]
+SHEETS = ["强·组织", "全·队伍", "能·培训", "干·履职", "报告", "指标说明"]
 
 
 def _book(code: str = "620502", period: Period | None = None):
