@@ -334,7 +334,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "fulian.api.parsers.BoundedJSONParser",
         "fulian.api.parsers.BoundedFormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "fulian.api.parsers.CheckedMultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 MAX_DEPTH = 20
 MAX_STRING = 100_000
@@ -32,7 +32,7 @@ def _read_bounded(stream: Any) -> bytes:
 
 
 def check_json(value: Any) -> None:
-    """Refuse nesting deeper than MAX_DEPTH and strings longer than MAX_STRING."""
+    """Refuse nesting deeper than MAX_DEPTH, strings longer than MAX_STRING and NULs."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -41,6 +41,8 @@ def check_json(value: Any) -> None:
         if isinstance(item, str):
             if len(item) > MAX_STRING:
                 raise ParseError(_("字段内容过长（最多%(n)d个字符）。") % {"n": MAX_STRING})
+            if "\x00" in item:  # no text holds one, and PostgreSQL refuses it in a parameter
+                raise ParseError(_("内容中不能含有空字符（NUL）。"))
         elif isinstance(item, dict):
             stack.extend((k, depth + 1) for k in item)
             stack.extend((v, depth + 1) for v in item.values())
@@ -61,4 +63,16 @@ class BoundedJSONParser(JSONParser):
 
 class BoundedFormParser(FormParser):
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        return super().parse(io.BytesIO(_read_bounded(stream)), media_type, parser_context)
+        data = super().parse(io.BytesIO(_read_bounded(stream)), media_type, parser_context)
+        check_json({key: data.getlist(key) for key in data})
+        return data
+
+
+class CheckedMultiPartParser(MultiPartParser):
+    """Django's multipart parsing (it keeps to the upload limits itself), with the same
+    refusal of NULs in the fields."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        check_json({key: parsed.data.getlist(key) for key in parsed.data})
+        return parsed

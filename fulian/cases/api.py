@@ -28,13 +28,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fulian.accounts.models import User
 from fulian.api.calls import call_service
+from fulian.api.parsers import BoundedFormParser, BoundedJSONParser, CheckedMultiPartParser
 from fulian.cases import access, services
 from fulian.cases.models import (
     OPEN_REQUEST_STATUSES,
@@ -624,7 +624,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     # Who may write is decided per case by ``access`` (403 for a reasoned reader, 404 for
     # everyone else); the role check only keeps anonymous callers out.
     write_perm = "fulian.view"
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, BoundedFormParser, CheckedMultiPartParser]
 
     def get_queryset(self) -> QuerySet[Case]:
         return (

@@ -24,6 +24,8 @@ def org_from(user: Any, ref: str | None) -> Org:
         if org is None:
             raise Http404
         return org
+    if not ref.isascii() or not ref.isalnum():  # codes and ids are ASCII digits
+        raise Http404
     scope = Org.objects.for_user(user)
     org = scope.filter(code=ref).first()
     if org is None and (pk := parse_id(ref)) is not None:

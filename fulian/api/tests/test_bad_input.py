@@ -74,6 +74,23 @@ def test_json_nested_too_deep_is_a_400(admin):
     assert response.json() == {"detail": "JSON 嵌套层数过多（最多20层）。"}
 
 
+def test_a_nul_anywhere_in_a_json_body_is_a_400(admin, cast):
+    # PostgreSQL refuses a NUL in a text parameter (a 500 from a lookup by code before this).
+    body = '{"name": "\\u0000", "parent": "x\\u0000"}'
+    response = admin.post("/api/v1/campaigns/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "内容中不能含有空字符（NUL）。"}
+    form = admin.post("/api/v1/campaigns/", {"name": "甲", "parent": "x\x00"})
+    assert form.status_code == 400
+    assert form.json() == {"detail": "内容中不能含有空字符（NUL）。"}
+
+
+def test_a_nul_in_an_org_reference_is_a_404(client, cast):
+    client.force_login(cast.district_admin)
+    for url in ("/", "/reports/workbook/", "/reports/summary/"):
+        assert client.get(url, {"org": "620502\x00"}).status_code == 404
+
+
 def test_a_body_over_two_megabytes_is_refused(admin, cast):
     body = json.dumps({"name": "讲座", "description": "长" * (1024 * 1024), "org": cast.town_a.pk})
     response = admin.post("/api/v1/activities/", body, content_type="application/json")
